@@ -1,0 +1,71 @@
+// The one place that knows how bench builds, encodes and reads HDR histograms.
+// Values are integer microseconds, 3 significant digits, auto-resizing (no upper bound to guess).
+import * as hdr from 'hdr-histogram-js';
+import type { LatencyStats } from '../types.js';
+
+export type Histogram = hdr.Histogram;
+
+export function newHistogram(): Histogram {
+  return hdr.build({ bitBucketSize: 32, autoResize: true, lowestDiscernibleValue: 1, numberOfSignificantValueDigits: 3 });
+}
+
+/** Record a latency given in milliseconds (float); stored as whole microseconds, at least 1. */
+export function recordMs(h: Histogram, ms: number): void {
+  const us = Math.round(ms * 1000);
+  h.recordValue(us > 0 ? us : 1);
+}
+
+/** HdrHistogram's standard compressed base64 ("HISTFAAA…"), readable by every HdrHistogram port. */
+export function encodeHistogram(h: Histogram): string {
+  return hdr.encodeIntoCompressedBase64(h);
+}
+
+export function decodeHistogram(base64: string): Histogram {
+  const h = hdr.decodeFromCompressedBase64(base64, 32, false);
+  h.autoResize = true;
+  return h;
+}
+
+/** Sum of several encoded histograms: exact, since HDR buckets add. */
+export function mergeEncoded(encoded: readonly string[]): Histogram {
+  const total = newHistogram();
+  for (const e of encoded) {
+    if (!e) continue;
+    total.add(decodeHistogram(e));
+  }
+  return total;
+}
+
+const usToMs = (us: number): number => Math.round(us) / 1000;
+
+/** Value at a percentile (0–100) in ms; 0 for an empty histogram. */
+export function percentileMs(h: Histogram, percentile: number): number {
+  return h.totalCount === 0 ? 0 : usToMs(h.getValueAtPercentile(percentile));
+}
+
+export function latencyStats(h: Histogram): LatencyStats {
+  if (h.totalCount === 0) return { min: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 };
+  return {
+    min: usToMs(h.minNonZeroValue),
+    mean: Math.round(h.mean) / 1000,
+    p50: percentileMs(h, 50),
+    p90: percentileMs(h, 90),
+    p95: percentileMs(h, 95),
+    p99: percentileMs(h, 99),
+    p999: percentileMs(h, 99.9),
+    max: usToMs(h.maxValue),
+  };
+}
+
+/** Percentile curve points (percentile, ms) for charts: log-spaced towards the tail. */
+export function percentileCurve(h: Histogram): Array<[number, number]> {
+  if (h.totalCount === 0) return [];
+  const points: Array<[number, number]> = [];
+  for (const nines of [0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5]) {
+    const p = 100 - 100 / Math.pow(10, nines);
+    points.push([p, percentileMs(h, p)]);
+  }
+  for (let p = 5; p < 90; p += 5) points.push([p, percentileMs(h, p)]);
+  points.push([100, usToMs(h.maxValue)]);
+  return points.sort((a, b) => a[0] - b[0]);
+}
