@@ -15,6 +15,12 @@ export interface OpenPhase {
   rate: number;
   /** arrivals per second at the end of the phase; equals `rate` when not ramping */
   rampTo: number;
+  /**
+   * Segment `index` of `count` (bench run --segment/--workers): this generator sends only the full
+   * schedule's arrivals k ≡ index (mod count), at their full-schedule times, so N segments together
+   * reproduce one run's schedule exactly. Absent: every arrival.
+   */
+  stride?: { index: number; count: number };
 }
 
 /** One closed phase: `vus` users, each looping over flows, waiting `think` between iterations. */
