@@ -1,0 +1,270 @@
+// The engine: runs a Plan's phases in order against the target and feeds the Aggregator.
+// Open phases follow the pacer's schedule (latency from the intended send time); closed phases run
+// `vus` user loops. One scheduler timer serves every arrival that is due, however many.
+import type { ClosedPhase, Flow, OpenPhase, Plan, Vars } from '../types.js';
+import { Aggregator, type Interval } from '../metrics/aggregator.js';
+import type { Histogram } from '../metrics/histogram.js';
+import { HttpClient } from './http.js';
+import { firstEndpoint, flowPicker, runIteration, sendStep, type IterationContext } from './iteration.js';
+import { phaseSchedule } from './pacer.js';
+
+/** Epoch milliseconds with sub-millisecond resolution, comparable across worker threads. */
+export const epochNow = (): number => performance.timeOrigin + performance.now();
+
+export type StopReason = 'interrupted' | 'slo-abort' | 'error';
+
+export interface EngineOptions {
+  /** where closed intervals go; default: this engine's own aggregator */
+  onInterval?: (interval: Interval<Histogram>) => void;
+  /** called once a second after the interval closed; return a reason to stop the run early */
+  onSecond?: (second: number) => StopReason | null;
+  /** epoch ms at which to begin (shared start of segments and workers); default now */
+  startAt?: number;
+  /** the clock (epoch ms); injectable for tests */
+  now?: () => number;
+  /** grace for in-flight requests after a stop, ms */
+  stopGraceMs?: number;
+}
+
+export interface EngineResult {
+  startedAt: number;
+  durationMs: number;
+  stopReason?: StopReason;
+  /** first error detail per kind, e.g. { connect: 'connection refused at 127.0.0.1:9' } */
+  errorDetails: Record<string, string>;
+}
+
+export interface Progress {
+  elapsedMs: number;
+  totalMs: number;
+  phase: number;
+  inFlight: number;
+}
+
+export class Engine {
+  readonly aggregator: Aggregator;
+  private readonly client: HttpClient;
+  private readonly now: () => number;
+  private readonly ctx: IterationContext;
+  private readonly pickFlow: () => Flow;
+  private readonly errorDetails: Record<string, string> = {};
+  private shared: Vars = {};
+  private iterations = 0;
+  private activeIterations = 0;
+  private stopReason: StopReason | undefined;
+  private stopped = false;
+  private stoppedAt = 0;
+  private readonly wakers = new Set<() => void>();
+  private startedAt = 0;
+  private phaseIndex = 0;
+  private readonly totalMs: number;
+
+  constructor(
+    readonly plan: Plan,
+    private readonly options: EngineOptions = {},
+  ) {
+    this.now = options.now ?? epochNow;
+    this.aggregator = new Aggregator(plan.endpoints);
+    this.client = new HttpClient(plan.target, { connections: connectionsFor(plan), timeoutMs: plan.http.timeoutMs }, this.now);
+    this.pickFlow = flowPicker(plan.flows);
+    this.totalMs = plan.phases.reduce((sum, p) => sum + p.durationMs, 0);
+    this.ctx = {
+      client: this.client,
+      aggregator: this.aggregator,
+      now: this.now,
+      stopping: () => this.stopped,
+      noteError: (kind, detail) => {
+        this.errorDetails[kind] ??= detail;
+      },
+      timers: new Set(),
+    };
+  }
+
+  /** Run `setup:` steps once; their captures become visible to every iteration. */
+  async setup(): Promise<void> {
+    const vars: Vars = this.plan.iterationVars(0, {});
+    for (const step of this.plan.setup) {
+      if (step.kind === 'think') {
+        await new Promise((r) => setTimeout(r, step.minMs));
+        continue;
+      }
+      const before = this.aggregator.counters().errors;
+      const ok = await new Promise<boolean>((resolve) => sendStep(this.ctx, step, vars, this.now(), resolve));
+      if (!ok || this.aggregator.counters().errors > before) {
+        const name = this.plan.endpoints[step.endpoint] ?? 'setup';
+        const detail = Object.values(this.errorDetails)[0];
+        throw new Error(`setup step "${name}" failed${detail ? `: ${detail}` : ''}`);
+      }
+    }
+    // Setup requests are not part of the measured load: start the run's figures from zero.
+    this.aggregator.closeInterval(-1);
+    this.shared = Object.assign(Object.create(null) as Vars, vars);
+  }
+
+  async run(): Promise<EngineResult> {
+    const startAt = this.options.startAt ?? this.now();
+    await this.sleepUntil(startAt);
+    this.startedAt = startAt;
+    const ticker = this.startIntervalTicker();
+    let phaseStart = startAt;
+    for (let i = 0; i < this.plan.phases.length && !this.stopped; i++) {
+      this.phaseIndex = i;
+      const phase = this.plan.phases[i]!;
+      if (phase.kind === 'open') await this.runOpen(phase, phaseStart);
+      else await this.runClosed(phase, phaseStart);
+      phaseStart += phase.durationMs;
+    }
+    this.stopped = true;
+    await this.drain();
+    ticker.stop();
+    const durationMs = this.now() - startAt;
+    this.emitInterval(Math.max(0, Math.floor(durationMs / 1000)));
+    await this.client.close();
+    return { startedAt: startAt, durationMs, stopReason: this.stopReason, errorDetails: this.errorDetails };
+  }
+
+  /** Stop sending; in-flight requests get a short grace, then are aborted. */
+  stop(reason: StopReason): void {
+    if (this.stopped && this.stopReason) return;
+    this.stopReason ??= reason;
+    this.stoppedAt = this.now();
+    this.stopped = true;
+    for (const wake of [...this.wakers]) wake();
+  }
+
+  progress(): Progress {
+    return {
+      elapsedMs: this.startedAt ? Math.max(0, this.now() - this.startedAt) : 0,
+      totalMs: this.totalMs,
+      phase: this.phaseIndex,
+      inFlight: this.client.inFlight,
+    };
+  }
+
+  private runOpen(phase: OpenPhase, phaseStart: number): Promise<void> {
+    const schedule = phaseSchedule(phase);
+    const cap = this.plan.http.maxInFlight;
+    let j = 0;
+    return new Promise((resolve) => {
+      const tick = (): void => {
+        if (this.stopped) return resolve();
+        const now = this.now();
+        while (j < schedule.count) {
+          const due = phaseStart + schedule.timeMs(j);
+          if (due > now) break;
+          this.arrive(due, now, cap);
+          j++;
+        }
+        const next = j < schedule.count ? phaseStart + schedule.timeMs(j) : phaseStart + phase.durationMs;
+        if (j >= schedule.count && now >= next) return resolve();
+        this.wait(next - now, tick);
+      };
+      tick();
+    });
+  }
+
+  private arrive(dueMs: number, nowMs: number, cap: number): void {
+    const flow = this.pickFlow();
+    if (this.activeIterations >= cap) {
+      this.aggregator.drop(firstEndpoint(flow));
+      return;
+    }
+    this.aggregator.recordLag(nowMs - dueMs);
+    this.startIteration(flow, dueMs, undefined);
+  }
+
+  private runClosed(phase: ClosedPhase, phaseStart: number): Promise<void> {
+    const end = phaseStart + phase.durationMs;
+    const loop = (): void => {
+      if (this.stopped || this.now() >= end) return;
+      this.startIteration(this.pickFlow(), this.now(), () => {
+        const think = phase.thinkMinMs + Math.random() * (phase.thinkMaxMs - phase.thinkMinMs);
+        if (think <= 0) return setImmediate(loop);
+        const timer = setTimeout(() => {
+          this.ctx.timers.delete(timer);
+          loop();
+        }, Math.min(think, end - this.now()));
+        this.ctx.timers.add(timer);
+      });
+    };
+    for (let u = 0; u < phase.vus; u++) loop();
+    // The phase ends on time even if every user is stuck in a slow request.
+    return new Promise((resolve) => this.wait(end - this.now(), resolve));
+  }
+
+  private startIteration(flow: Flow, intendedMs: number, after: (() => void) | undefined): void {
+    this.activeIterations++;
+    const vars = this.plan.iterationVars(this.iterations++, this.shared);
+    runIteration(this.ctx, flow, vars, intendedMs, () => {
+      this.activeIterations--;
+      if (after && !this.stopped) after();
+    });
+  }
+
+  /** Wait for in-flight iterations: up to their deadline after a normal end, briefly after a stop. */
+  private async drain(): Promise<void> {
+    for (const t of this.ctx.timers) clearTimeout(t);
+    this.ctx.timers.clear();
+    const normalEnd = this.now() + this.plan.http.timeoutMs + 1000;
+    const deadline = (): number => (this.stopReason ? Math.min(normalEnd, this.stoppedAt + (this.options.stopGraceMs ?? 1500)) : normalEnd);
+    while (this.client.inFlight > 0 && this.now() < deadline()) {
+      await new Promise<void>((resolve) => setTimeout(resolve, Math.min(50, deadline() - this.now())));
+    }
+    this.client.abortAll();
+  }
+
+  private startIntervalTicker(): { stop(): void } {
+    let second = 0;
+    let timer: NodeJS.Timeout | null = null;
+    const schedule = (): void => {
+      const at = this.startedAt + (second + 1) * 1000;
+      timer = setTimeout(onTick, Math.max(0, at - this.now()));
+    };
+    const onTick = (): void => {
+      this.emitInterval(second);
+      const reason = this.options.onSecond?.(second) ?? null;
+      if (reason) this.stop(reason);
+      second++;
+      schedule();
+    };
+    schedule();
+    return {
+      stop: () => {
+        if (timer) clearTimeout(timer);
+      },
+    };
+  }
+
+  private lastEmitted = -1;
+
+  private emitInterval(second: number): void {
+    if (second <= this.lastEmitted) second = this.lastEmitted + 1;
+    this.lastEmitted = second;
+    const interval = this.aggregator.closeInterval(second);
+    if (this.options.onInterval) this.options.onInterval(interval);
+    else this.aggregator.absorb(interval);
+  }
+
+  /** A timer that stop() fires early, so no wait outlives a stopped run. */
+  private wait(ms: number, then: () => void): void {
+    const wake = (): void => {
+      clearTimeout(timer);
+      this.wakers.delete(wake);
+      then();
+    };
+    const timer = setTimeout(wake, Math.max(0, ms));
+    this.wakers.add(wake);
+  }
+
+  private sleepUntil(at: number): Promise<void> {
+    return new Promise((resolve) => this.wait(at - this.now(), resolve));
+  }
+}
+
+/** Closed model: one connection per user; open model: as many as the in-flight cap allows, up to 1024. */
+export function connectionsFor(plan: Plan): number {
+  if (plan.http.connections !== undefined) return plan.http.connections;
+  const maxVus = Math.max(0, ...plan.phases.map((p) => (p.kind === 'closed' ? p.vus : 0)));
+  const hasOpen = plan.phases.some((p) => p.kind === 'open');
+  return Math.max(1, hasOpen ? Math.max(maxVus, Math.min(plan.http.maxInFlight, 1024)) : maxVus);
+}

@@ -1,0 +1,228 @@
+// The Aggregator: every completed request lands here; memory stays flat however long the run.
+//
+// Requests are recorded into the *current interval* (one second). Closing an interval folds it into
+// the run's cumulative histograms and finalises that second's timeline point. Worker threads close
+// intervals locally and post them encoded; the main thread absorbs them through the same fold, so one
+// code path serves one thread and many.
+import type { ErrorKind, EndpointStats, Failure, Stats, TimelinePoint } from '../types.js';
+import { decodeHistogram, encodeHistogram, latencyStats, newHistogram, percentileMs, type Histogram } from './histogram.js';
+import { addCounters, emptyCounters, toStats, type Counters } from './stats.js';
+
+/** One endpoint's share of an interval. */
+export interface EndpointInterval<H> {
+  latency: H;
+  service: H;
+  counters: Counters;
+}
+
+/** One second of measurements. H is a live Histogram in-process, an encoded string between threads. */
+export interface Interval<H> {
+  second: number;
+  endpoints: Array<EndpointInterval<H> | null>;
+  lag: H;
+}
+
+export type EncodedInterval = Interval<string>;
+
+interface SecondAccumulator {
+  latency: Histogram;
+  requests: number;
+  errors: number;
+  dropped: number;
+}
+
+export interface Summary {
+  totals: Stats;
+  endpoints: EndpointStats[];
+  timeline: TimelinePoint[];
+  scheduleLagMs: { mean: number; p99: number; max: number };
+}
+
+
+export class Aggregator {
+  private readonly cumulative: Array<EndpointInterval<Histogram>>;
+  private readonly lag = newHistogram();
+  private current: Interval<Histogram>;
+  private readonly openSeconds = new Map<number, SecondAccumulator>();
+  private readonly timeline: TimelinePoint[] = [];
+  /** last closed second's figures, for the live progress line */
+  lastSecond = { second: -1, requests: 0, errors: 0, p95Ms: 0 };
+
+  /**
+   * @param lateSeconds how long a second stays open for late intervals before its timeline point is
+   *   final: 0 in one thread; ~2 when worker threads post their seconds a little apart.
+   */
+  constructor(
+    readonly endpointNames: readonly string[],
+    private readonly lateSeconds = 0,
+  ) {
+    this.cumulative = endpointNames.map(() => newEndpointInterval());
+    this.current = this.emptyInterval(0);
+  }
+
+  /** Hot path: one completed request. Times are ms on one monotonic clock. */
+  record(endpoint: number, intendedMs: number, sentMs: number, endMs: number, status: number, error: ErrorKind | null, failure: Failure | null): void {
+    const slot = this.currentSlot(endpoint);
+    slot.latency.recordValue(toMicros(endMs - intendedMs));
+    slot.service.recordValue(toMicros(endMs - sentMs));
+    const c = slot.counters;
+    c.requests++;
+    if (status > 0) c.statusCodes[status] = (c.statusCodes[status] ?? 0) + 1;
+    if (error !== null) {
+      c.errors++;
+      c.errorKinds[error] = (c.errorKinds[error] ?? 0) + 1;
+      if (failure !== null) c.checks[failure.check] = (c.checks[failure.check] ?? 0) + 1;
+    }
+  }
+
+  /** An arrival the generator could not send (in-flight cap reached). */
+  drop(endpoint: number): void {
+    this.currentSlot(endpoint).counters.dropped++;
+  }
+
+  /** How late an open-model arrival was sent against its schedule. */
+  recordLag(lagMs: number): void {
+    this.current.lag.recordValue(toMicros(lagMs));
+  }
+
+  /** Close the current interval as `second` and start the next; returns the closed interval. */
+  closeInterval(second: number): Interval<Histogram> {
+    const closed = this.current;
+    closed.second = second;
+    this.current = this.emptyInterval(second + 1);
+    return closed;
+  }
+
+  /** Fold a closed interval (own or a worker's) into the run. */
+  absorb(interval: Interval<Histogram>): void {
+    const second = this.secondAccumulator(interval.second);
+    interval.endpoints.forEach((part, i) => {
+      if (!part) return;
+      const total = this.cumulative[i]!;
+      total.latency.add(part.latency);
+      total.service.add(part.service);
+      addCounters(total.counters, part.counters);
+      second.latency.add(part.latency);
+      second.requests += part.counters.requests;
+      second.errors += part.counters.errors;
+      second.dropped += part.counters.dropped;
+    });
+    this.lag.add(interval.lag);
+    destroyInterval(interval);
+    this.finaliseSecondsBefore(interval.second + 1 - this.lateSeconds);
+  }
+
+  absorbEncoded(interval: EncodedInterval): void {
+    this.absorb(decodeInterval(interval));
+  }
+
+  /** Totals so far, for abortOnFail windows and progress: cheap, from counters only. */
+  counters(): Counters {
+    const total = emptyCounters();
+    for (const e of this.cumulative) addCounters(total, e.counters);
+    return total;
+  }
+
+  /** Final figures. Call once, after the last interval was absorbed. */
+  summarize(durationMs: number): Summary {
+    this.finaliseSecondsBefore(Number.POSITIVE_INFINITY);
+    const totalLatency = newHistogram();
+    const totalService = newHistogram();
+    const totalCounters = emptyCounters();
+    const endpoints: EndpointStats[] = [];
+    this.cumulative.forEach((e, i) => {
+      totalLatency.add(e.latency);
+      totalService.add(e.service);
+      addCounters(totalCounters, e.counters);
+      endpoints.push({ name: this.endpointNames[i]!, ...toStats(e.counters, e.latency, e.service, durationMs) });
+    });
+    const totals = toStats(totalCounters, totalLatency, totalService, durationMs);
+    totalLatency.destroy();
+    totalService.destroy();
+    const lag = latencyStats(this.lag);
+    return {
+      totals,
+      endpoints,
+      timeline: [...this.timeline].sort((a, b) => a.second - b.second),
+      scheduleLagMs: { mean: lag.mean, p99: lag.p99, max: lag.max },
+    };
+  }
+
+  private currentSlot(endpoint: number): EndpointInterval<Histogram> {
+    return (this.current.endpoints[endpoint] ??= newEndpointInterval());
+  }
+
+  private emptyInterval(second: number): Interval<Histogram> {
+    return { second, endpoints: this.endpointNames.map(() => null), lag: newHistogram() };
+  }
+
+  private secondAccumulator(second: number): SecondAccumulator {
+    let acc = this.openSeconds.get(second);
+    if (!acc) {
+      acc = { latency: newHistogram(), requests: 0, errors: 0, dropped: 0 };
+      this.openSeconds.set(second, acc);
+    }
+    return acc;
+  }
+
+  private finaliseSecondsBefore(limit: number): void {
+    for (const [second, acc] of this.openSeconds) {
+      if (second >= limit) continue;
+      const point: TimelinePoint = {
+        second,
+        requests: acc.requests,
+        errors: acc.errors,
+        dropped: acc.dropped,
+        p50Ms: percentileMs(acc.latency, 50),
+        p95Ms: percentileMs(acc.latency, 95),
+        p99Ms: percentileMs(acc.latency, 99),
+        maxMs: acc.latency.totalCount === 0 ? 0 : acc.latency.maxValue / 1000,
+        histogram: encodeHistogram(acc.latency),
+      };
+      this.timeline.push(point);
+      this.lastSecond = { second, requests: acc.requests, errors: acc.errors, p95Ms: point.p95Ms };
+      acc.latency.destroy();
+      this.openSeconds.delete(second);
+    }
+  }
+}
+
+function newEndpointInterval(): EndpointInterval<Histogram> {
+  return { latency: newHistogram(), service: newHistogram(), counters: emptyCounters() };
+}
+
+function destroyInterval(interval: Interval<Histogram>): void {
+  for (const part of interval.endpoints) {
+    part?.latency.destroy();
+    part?.service.destroy();
+  }
+  interval.lag.destroy();
+}
+
+/** Whole microseconds, at least 1 (HDR histograms cannot tell 0 from the lowest value). */
+function toMicros(ms: number): number {
+  const us = Math.round(ms * 1000);
+  return us > 0 ? us : 1;
+}
+
+export function encodeInterval(interval: Interval<Histogram>): EncodedInterval {
+  const encoded: EncodedInterval = {
+    second: interval.second,
+    endpoints: interval.endpoints.map((part) =>
+      part ? { latency: encodeHistogram(part.latency), service: encodeHistogram(part.service), counters: part.counters } : null,
+    ),
+    lag: encodeHistogram(interval.lag),
+  };
+  destroyInterval(interval);
+  return encoded;
+}
+
+export function decodeInterval(interval: EncodedInterval): Interval<Histogram> {
+  return {
+    second: interval.second,
+    endpoints: interval.endpoints.map((part) =>
+      part ? { latency: decodeHistogram(part.latency), service: decodeHistogram(part.service), counters: part.counters } : null,
+    ),
+    lag: decodeHistogram(interval.lag),
+  };
+}

@@ -1,0 +1,79 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Engine } from '../src/engine/engine.js';
+import { closed, open, simplePlan } from './helpers/plan.js';
+import { startServer, type TestServer } from './helpers/servers.js';
+
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+describe('engine against a loopback server', () => {
+  it('open 200/s for 2 s sends exactly the schedule (400 arrivals)', async () => {
+    server = await startServer();
+    const engine = new Engine(simplePlan(server.url, [open(200, 2000)]));
+    const run = await engine.run();
+    const summary = engine.aggregator.summarize(run.durationMs);
+    expect(summary.totals.requests).toBe(400);
+    expect(server.requests()).toBe(400);
+    expect(summary.totals.errors).toBe(0);
+    expect(summary.totals.statusCodes).toEqual({ '200': 400 });
+    expect(summary.timeline.reduce((n, p) => n + p.requests, 0)).toBe(400);
+  });
+
+  it('closed vus: 8 never has more than 8 requests in flight at the server', async () => {
+    server = await startServer((_req, res) => setTimeout(() => res.end('ok'), 5));
+    const engine = new Engine(simplePlan(server.url, [closed(8, 1500)]));
+    const run = await engine.run();
+    const summary = engine.aggregator.summarize(run.durationMs);
+    expect(summary.totals.requests).toBeGreaterThan(50);
+    expect(server.maxInFlight()).toBeLessThanOrEqual(8);
+    expect(server.maxInFlight()).toBeGreaterThanOrEqual(2);
+  });
+
+  it('measures open-model latency from the intended send time: a stalled server cannot hide', async () => {
+    // Every request in the first 500 ms is held until t = 500 ms; arrivals keep their schedule.
+    const start = Date.now();
+    server = await startServer((_req, res) => {
+      const wait = Math.max(0, 500 - (Date.now() - start));
+      setTimeout(() => res.end('ok'), wait);
+    });
+    const engine = new Engine(simplePlan(server.url, [open(100, 1000)], { http: { timeoutMs: 5000, maxInFlight: 10_000, graphqlPath: '/graphql', connections: 4 } }));
+    const run = await engine.run();
+    const s = engine.aggregator.summarize(run.durationMs);
+    expect(s.totals.requests).toBe(100);
+    // The first arrival waited ~500 ms; with only 4 connections a closed tool would report ~0 ms for most.
+    expect(s.totals.latencyMs.max).toBeGreaterThan(350);
+    expect(s.totals.latencyMs.p50).toBeGreaterThan(s.totals.serviceTimeMs.p50 - 1);
+  });
+
+  it('classifies a refused connection as connect and counts errors', async () => {
+    const engine = new Engine(simplePlan('http://127.0.0.1:9', [open(20, 500)]));
+    const run = await engine.run();
+    const s = engine.aggregator.summarize(run.durationMs);
+    expect(s.totals.requests).toBe(10);
+    expect(s.totals.errorKinds).toEqual({ connect: 10 });
+    expect(run.errorDetails.connect).toMatch(/connection refused at 127\.0\.0\.1:9/);
+  });
+
+  it('applies the total deadline to a response that never comes', async () => {
+    server = await startServer(() => undefined);
+    const plan = simplePlan(server.url, [open(10, 300)], { http: { timeoutMs: 200, maxInFlight: 100, graphqlPath: '/graphql' } });
+    const engine = new Engine(plan);
+    const run = await engine.run();
+    const s = engine.aggregator.summarize(run.durationMs);
+    expect(s.totals.errorKinds.timeout).toBe(3);
+    expect(s.totals.latencyMs.min).toBeGreaterThanOrEqual(190);
+  });
+
+  it('counts arrivals past maxInFlight as dropped, never silently skipped', async () => {
+    server = await startServer((_req, res) => setTimeout(() => res.end('ok'), 400));
+    const plan = simplePlan(server.url, [open(100, 300)], { http: { timeoutMs: 5000, maxInFlight: 5, graphqlPath: '/graphql' } });
+    const engine = new Engine(plan);
+    const run = await engine.run();
+    const s = engine.aggregator.summarize(run.durationMs);
+    expect(s.totals.requests + s.totals.dropped).toBe(30);
+    expect(s.totals.requests).toBe(5);
+  });
+});
