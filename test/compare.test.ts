@@ -1,0 +1,301 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../src/errors.js';
+import { decodeHistogram, newHistogram, percentileMs, recordMs, type Histogram } from '../src/metrics/histogram.js';
+import { emptyCounters, toStats, type Counters } from '../src/metrics/stats.js';
+import type { RunResult, TimelinePoint } from '../src/types.js';
+import {
+  compareResults, defaultRegressionBounds, parseRegressionBounds, renderComparisonHtml, renderComparisonJson,
+  renderComparisonMarkdown, renderComparisonTerminal, type Comparison, type MetricRow,
+} from '../src/compare/index.js';
+
+// ───────────── fixture builder: known values recorded into real HDR histograms ─────────────
+
+interface Req { second: number; ms: number; endpoint?: string; error?: boolean }
+
+class Acc {
+  counters: Counters = emptyCounters();
+  latency: Histogram = newHistogram();
+  add(r: Req): void {
+    this.counters.requests++;
+    if (r.error) this.counters.errors++;
+    recordMs(this.latency, r.ms);
+  }
+}
+
+function buildResult(requests: Req[], durationMs: number, scenario = 'shop'): RunResult {
+  const totals = new Acc();
+  const endpoints = new Map<string, Acc>();
+  const seconds = new Map<number, Acc>();
+  for (const r of requests) {
+    totals.add(r);
+    const name = r.endpoint ?? 'get-product';
+    if (!endpoints.has(name)) endpoints.set(name, new Acc());
+    endpoints.get(name)!.add(r);
+    if (!seconds.has(r.second)) seconds.set(r.second, new Acc());
+    seconds.get(r.second)!.add(r);
+  }
+  const stats = (a: Acc) => toStats(a.counters, a.latency, a.latency, durationMs);
+  const timeline: TimelinePoint[] = [...seconds].sort(([a], [b]) => a - b).map(([second, a]) => {
+    const s = stats(a);
+    return { second, requests: s.requests, errors: s.errors, dropped: 0, p50Ms: s.latencyMs.p50, p95Ms: s.latencyMs.p95,
+      p99Ms: s.latencyMs.p99, maxMs: s.latencyMs.max, histogram: s.histogram };
+  });
+  return {
+    schemaVersion: 1, tool: { name: 'bench', version: '0.0.0' }, scenario, target: 'http://127.0.0.1:1',
+    startedAt: '2025-01-01T00:00:00.000Z', durationMs, model: 'open', totals: stats(totals),
+    endpoints: [...endpoints].map(([name, a]) => ({ name, ...stats(a) })), timeline,
+    scheduleLagMs: { mean: 0, p99: 0, max: 0 }, slo: [], sloDefaults: true, pass: true,
+  };
+}
+
+/** Deterministic PRNG (mulberry32) for tiny jitter. */
+function prng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `perSecond` requests each second; request i of second s takes msAt(s, i / perSecond). */
+function steady(seconds: number, perSecond: number, msAt: (second: number, fraction: number) => number, extra: Partial<Req> = {}): Req[] {
+  const out: Req[] = [];
+  for (let s = 0; s < seconds; s++) for (let i = 0; i < perSecond; i++) out.push({ second: s, ms: msAt(s, i / perSecond), ...extra });
+  return out;
+}
+
+/** Every second the same spread 50–100 ms, plus ±0.05 ms jitter (its own seed per call: no order dependence). */
+const quiet = (shiftMs: number, seed = 42) => {
+  const jitter = prng(seed);
+  return (_s: number, f: number) => 50 + 50 * f + shiftMs + (jitter() - 0.5) * 0.1;
+};
+/** Each second sits at its own level (20–120 ms): the whole-run percentiles wobble a lot between runs. */
+const LEVELS = [20, 110, 35, 95, 60, 120, 25, 80, 45, 100];
+const noisy = (levels: number[], shiftMs: number) => (s: number, f: number) => levels[s % levels.length]! * (0.9 + 0.2 * f) + shiftMs;
+
+const row = (c: Comparison, metric: string, endpoint?: string): MetricRow => {
+  const section = endpoint === undefined ? c.totals : c.endpoints.find((e) => e.name === endpoint)!;
+  return section.rows.find((r) => r.metric === metric)!;
+};
+const allRows = (c: Comparison) => [c.totals, ...c.endpoints].flatMap((s) => s.rows);
+const bounds10 = parseRegressionBounds('10%');
+
+// ───────────── bounds ─────────────
+
+describe('parseRegressionBounds', () => {
+  it.each([
+    ['10%', 'p99', { value: 10, unit: '%' }],
+    ['10%', 'error_rate', { value: 1, unit: 'pp' }],
+    ['10%,error_rate=20%', 'error_rate', { value: 20, unit: '%' }],
+    ['p99=15%,error_rate=0.5pp,rps=5%', 'p99', { value: 15, unit: '%' }],
+    ['p99=15%,error_rate=0.5pp,rps=5%', 'error_rate', { value: 0.5, unit: 'pp' }],
+    ['p99=15%,error_rate=0.5pp,rps=5%', 'rps', { value: 5, unit: '%' }],
+    ['p99=15%,error_rate=0.5pp,rps=5%', 'p50', { value: 10, unit: '%' }],
+    [' 20% , P95 = 3.5% ', 'p95', { value: 3.5, unit: '%' }],
+    [' 20% , P95 = 3.5% ', 'mean', { value: 20, unit: '%' }],
+  ] as const)('%s → %s %o', (text, metric, expected) => {
+    expect(parseRegressionBounds(text)[metric]).toEqual(expected);
+  });
+
+  it('defaults to 10% for latencies and rps, 1pp for the error rate', () => {
+    const d = defaultRegressionBounds();
+    expect(d.p95).toEqual({ value: 10, unit: '%' });
+    expect(d.rps).toEqual({ value: 10, unit: '%' });
+    expect(d.error_rate).toEqual({ value: 1, unit: 'pp' });
+  });
+
+  it.each([
+    ['', /expected/],
+    ['ten', /cannot read bound "ten"/],
+    ['10', /cannot read bound "10"/],
+    ['-5%', /cannot read bound/],
+    ['p42=10%', /unknown metric "p42"/],
+    ['p99=2pp', /error_rate only/],
+    ['5pp', /error_rate only/],
+    ['p99=10%,p99=20%', /p99 is given twice/],
+    ['10%,20%', /one bare bound/],
+    ['p99=10%,', /expected/],
+  ])('rejects %j with one clear line', (text, message) => {
+    let error: unknown;
+    try { parseRegressionBounds(text); } catch (e) { error = e; }
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).not.toContain('\n');
+  });
+});
+
+// ───────────── comparison ─────────────
+
+describe('compareResults', () => {
+  const base = buildResult(steady(10, 100, quiet(0)), 10_000);
+
+  it('finds no change when a result is compared with itself', () => {
+    const c = compareResults(base, base, { bounds: bounds10 });
+    expect(c.overall.regressed).toBe(false);
+    expect(allRows(c).map((r) => r.verdict)).toEqual(allRows(c).map(() => 'no significant change'));
+    expect(c.overall.summary).toMatch(/^No regression/);
+    expect(row(c, 'p50').base).toBeGreaterThan(0);
+  });
+
+  it('flags a 15 ms slowdown over a quiet 10 s timeline as a regression', () => {
+    const head = buildResult(steady(10, 100, quiet(15)), 10_000);
+    const c = compareResults(base, head, { bounds: bounds10, baseLabel: 'v1', headLabel: 'v2' });
+    for (const metric of ['p50', 'p90', 'p95', 'p99']) {
+      const r = row(c, metric);
+      expect(r.verdict, metric).toBe('regression');
+      expect(r.delta!).toBeGreaterThan(14);
+      expect(r.delta!).toBeLessThan(16);
+    }
+    // The percentiles come from the histograms, not from the stored latencyMs figures.
+    expect(row(c, 'p95').base).toBeCloseTo(percentileMs(decodeHistogram(base.totals.histogram), 95), 6);
+    expect(row(c, 'rps').verdict).toBe('no significant change');
+    expect(row(c, 'error_rate').verdict).toBe('no significant change');
+    expect(c.overall.regressed).toBe(true);
+    expect(c.overall.summary).toMatch(/REGRESSION: .*total p95 \+\d+\.\d%/);
+    expect(c.method).toContain('10 one-second blocks');
+    expect(c.base.label).toBe('v1');
+  });
+
+  it('calls a slowdown within the bound "worse", and a speed-up "better"', () => {
+    const slightlySlower = buildResult(steady(10, 100, quiet(4)), 10_000); // ≈ +5%
+    expect(row(compareResults(base, slightlySlower, { bounds: bounds10 }), 'p50').verdict).toBe('worse');
+    const faster = buildResult(steady(10, 100, quiet(-15)), 10_000);
+    const c = compareResults(base, faster, { bounds: bounds10 });
+    expect(row(c, 'p95').verdict).toBe('better');
+    expect(c.overall.regressed).toBe(false);
+  });
+
+  it('sees no significant change when the slowdown is within a very noisy timeline', () => {
+    const noisyBase = buildResult(steady(10, 100, noisy(LEVELS, 0)), 10_000);
+    // Same per-second levels in another order, all 15 ms slower: the same distribution shifted.
+    const noisyHead = buildResult(steady(10, 100, noisy([...LEVELS].reverse(), 15)), 10_000);
+    const c = compareResults(noisyBase, noisyHead, { bounds: bounds10 });
+    for (const metric of ['p95', 'p99']) {
+      const r = row(c, metric);
+      expect(r.pastBound, metric).toBe(true); // past the bound: only the noise estimate keeps it from failing
+      expect(r.noise!).toBeGreaterThan(Math.abs(r.delta!));
+      expect(r.verdict).toBe('no significant change');
+    }
+    expect(c.overall.regressed).toBe(false);
+  });
+
+  it('flags an error-rate rise past the default 1pp bound', () => {
+    const failing = buildResult([...steady(10, 97, quiet(0)), ...steady(10, 3, quiet(0), { error: true })], 10_000);
+    const c = compareResults(base, failing, { bounds: defaultRegressionBounds() });
+    const r = row(c, 'error_rate');
+    expect(r.head).toBeCloseTo(0.03, 6);
+    expect(r.verdict).toBe('regression');
+    expect(c.overall.summary).toContain('total error_rate +3.00pp (bound 1pp)');
+  });
+
+  it('lists endpoints found in one run only, never dropping them', () => {
+    const head = buildResult([...steady(10, 100, quiet(0)), ...steady(10, 20, quiet(0), { endpoint: 'checkout' })], 10_000);
+    const oldOnly = buildResult([...steady(10, 100, quiet(0)), ...steady(10, 20, quiet(0), { endpoint: 'legacy' })], 10_000);
+    const c = compareResults(oldOnly, head, { bounds: bounds10 });
+    expect(c.endpoints.map((e) => [e.name, e.onlyIn])).toEqual([['get-product', undefined], ['legacy', 'base'], ['checkout', 'head']]);
+    const checkout = c.endpoints.find((e) => e.name === 'checkout')!;
+    expect(checkout.requests).toEqual({ base: null, head: 200 });
+    expect(row(c, 'p50', 'checkout').base).toBeNull();
+    expect(row(c, 'p50', 'checkout').head).toBeGreaterThan(50);
+    expect(row(c, 'p50', 'get-product').verdict).toBe('no significant change');
+  });
+
+  it('falls back to the bound alone for runs too short to estimate noise', () => {
+    const short = buildResult(steady(3, 100, quiet(0)), 3_000);
+    const slower = buildResult(steady(3, 100, quiet(15)), 3_000);
+    const c = compareResults(short, slower, { bounds: parseRegressionBounds('10%,p99=20%') });
+    expect(c.method).toContain('fewer than 5 full seconds');
+    expect(row(c, 'p50').noise).toBeNull();
+    expect(row(c, 'p50').verdict).toBe('regression'); // ≈ +20% > 10%
+    expect(row(c, 'p99').verdict).toBe('no significant change'); // ≈ +15% < 20%
+    expect(compareResults(short, short, { bounds: bounds10 }).overall.regressed).toBe(false);
+  });
+});
+
+describe('compareResults with A/B rounds', () => {
+  const quietBase = buildResult(steady(10, 100, quiet(0)), 10_000);
+  const quietHead = buildResult(steady(10, 100, quiet(15)), 10_000);
+  // Each round at its own level: the rounds disagree by far more than 15 ms.
+  const round = (level: number, shift: number) => buildResult(steady(5, 50, (_s, f) => level * (0.9 + 0.2 * f) + shift), 5_000);
+  const rounds = { base: [40, 80, 120].map((l) => round(l, 0)), head: [120, 40, 80].map((l) => round(l, 15)) };
+
+  it('uses the spread across rounds instead of the timeline', () => {
+    expect(row(compareResults(quietBase, quietHead, { bounds: bounds10 }), 'p95').verdict).toBe('regression');
+    const c = compareResults(quietBase, quietHead, { bounds: bounds10, rounds });
+    expect(c.method).toContain('3 base and 3 head alternating rounds');
+    const r = row(c, 'p95');
+    expect(r.verdict).toBe('no significant change');
+    // noise = 2·√(SE_base² + SE_head²), SE = stdev of the rounds' p95 / √3
+    const se = (runs: RunResult[]) => {
+      const xs = runs.map((run) => percentileMs(decodeHistogram(run.totals.histogram), 95));
+      const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+      return Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (xs.length - 1)) / Math.sqrt(xs.length);
+    };
+    expect(r.noise!).toBeCloseTo(2 * Math.hypot(se(rounds.base), se(rounds.head)), 6);
+  });
+
+  it('finds a regression when the rounds agree with each other', () => {
+    const tight = { base: [80, 80].map((l) => round(l, 0)), head: [80, 80].map((l) => round(l, 15)) };
+    const merged = (runs: RunResult[]) => runs; // the CLI merges rounds; here the quiet runs stand in
+    const c = compareResults(quietBase, quietHead, { bounds: bounds10, rounds: { base: merged(tight.base), head: merged(tight.head) } });
+    expect(row(c, 'p95').verdict).toBe('regression');
+  });
+
+  it('ignores fewer than two rounds a side and uses the timeline', () => {
+    const c = compareResults(quietBase, quietHead, { bounds: bounds10, rounds: { base: rounds.base.slice(0, 1), head: rounds.head } });
+    expect(c.method).toContain('one-second blocks');
+  });
+});
+
+// ───────────── renderers ─────────────
+
+describe('comparison renderers', () => {
+  const base = buildResult([...steady(10, 100, quiet(0)), ...steady(10, 20, quiet(0), { endpoint: 'legacy' })], 10_000, 'shop');
+  const head = buildResult([...steady(10, 100, quiet(15)), ...steady(10, 20, quiet(0), { endpoint: 'checkout' })], 10_000, 'shop');
+  const c = compareResults(base, head, { bounds: parseRegressionBounds('10%,error_rate=0.5pp'), baseLabel: 'v1', headLabel: 'v2 <new>' });
+
+  it('renders markdown as in the golden file', () => {
+    const golden = fileURLToPath(new URL('./golden/compare.md', import.meta.url));
+    const text = renderComparisonMarkdown(c);
+    if (process.env.UPDATE_GOLDEN) writeFileSync(golden, text);
+    expect(text).toBe(readFileSync(golden, 'utf8'));
+  });
+
+  it('renders one terminal table naming both labels, the verdict and the method', () => {
+    const plain = renderComparisonTerminal(c, { color: false });
+    expect(plain).not.toMatch(/\u001b\[/);
+    expect(plain).toContain('base: v1 (shop, 1200 requests, 10.0s)');
+    expect(plain).toContain('head: v2 <new>');
+    expect(plain.match(/┌/g)).toHaveLength(1);
+    expect(plain).toMatch(/│   p95 .*│ regression/);
+    expect(plain).toMatch(/│ checkout +│ +— │ +200 req │.*│ only in head: v2 <new> +│/);
+    expect(plain).toContain('REGRESSION:');
+    expect(plain).toContain('method: significant: |Δ| > 2·√(SE_base² + SE_head²)');
+    expect(renderComparisonTerminal(c, { color: true })).toMatch(/\u001b\[31m/);
+  });
+
+  it('renders self-contained html with both curves and the table', () => {
+    const html = renderComparisonHtml(c);
+    expect(html).toContain('uPlot');
+    expect(html).not.toMatch(/(src|href)\s*=\s*["']?(https?:)?\/\//i);
+    expect(html).toContain('v2 &lt;new&gt;');
+    expect(html).not.toContain('v2 <new>');
+    const data = JSON.parse(/const chart = (.*);\n/.exec(html)![1]!) as { labels: string[]; data: number[][] };
+    expect(data.labels).toEqual(['v1', 'v2 <new>']);
+    expect(data.data).toHaveLength(3);
+    const p90 = data.data[0]!.indexOf(1); // x is the percentile's "nines": 1 → p90
+    expect(data.data[1]![p90]).toBeCloseTo(row(c, 'p90').base!, 6);
+    expect(data.data[2]![p90]).toBeCloseTo(row(c, 'p90').head!, 6);
+    expect(html).toContain('<td class="regression">regression</td>');
+  });
+
+  it('renders comparison.json as the comparison itself', () => {
+    const json = renderComparisonJson(c);
+    expect(JSON.parse(json)).toEqual(JSON.parse(JSON.stringify(c)));
+    expect(json).toBe(JSON.stringify(c, null, 2));
+  });
+});
