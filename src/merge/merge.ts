@@ -1,0 +1,67 @@
+// `bench merge`: segment results (pods, CI matrix jobs, machines) added into one result, SLOs judged once.
+// Pure: results in, result out; reading files and exit codes belong to the CLI.
+import type { RunResult, SloSpec } from '../types.js';
+import { allPass, evaluateSlos } from '../slo/evaluate.js';
+import { checkMergeable } from './check.js';
+import { addStats, mergeEndpoints, mergeScheduleLag } from './stats.js';
+import { mergeTimelines } from './timeline.js';
+import { slosCarriedBy } from './slo.js';
+
+export { checkMergeable, missingSegments } from './check.js';
+
+/**
+ * Add results into one. `slo`: the SLOs to judge (e.g. from the scenario file); null judges the SLOs the
+ * results carry. Throws UsageError for results that are not distinct segments of one scenario.
+ */
+export function mergeResults(results: RunResult[], slo: { specs: SloSpec[]; isDefault: boolean } | null): RunResult {
+  checkMergeable(results);
+  const window = unionWindow(results);
+  const durationMs = window.endMs - window.startMs;
+  const totals = addStats(results.map((r) => r.totals), durationMs);
+  const endpoints = mergeEndpoints(results, durationMs);
+  const choice = slo ?? slosCarriedBy(results);
+  const sloResults = evaluateSlos(choice.specs, { totals, endpoints }, { isDefault: choice.isDefault });
+  const first = results[0]!;
+  const stopReason = mergedStopReason(results);
+  return {
+    schemaVersion: 1,
+    tool: first.tool,
+    scenario: first.scenario,
+    target: distinct(results.map((r) => r.target)).join(', '),
+    startedAt: new Date(window.startMs).toISOString(),
+    durationMs,
+    model: sameOr(results.map((r) => r.model), 'mixed'),
+    totals,
+    endpoints,
+    timeline: mergeTimelines(results, window.startMs),
+    scheduleLagMs: mergeScheduleLag(results),
+    slo: sloResults,
+    sloDefaults: choice.isDefault,
+    pass: allPass(sloResults),
+    ...(stopReason ? { stopReason } : {}),
+    mergedFrom: results.length,
+  };
+}
+
+/** Earliest start to latest end: rates over the whole time any segment was sending. */
+function unionWindow(results: readonly RunResult[]): { startMs: number; endMs: number } {
+  const starts = results.map((r) => Date.parse(r.startedAt));
+  const ends = results.map((r, n) => starts[n]! + r.durationMs);
+  return { startMs: Math.min(...starts), endMs: Math.max(...ends) };
+}
+
+// The most serious reason any part stopped early: a failed part makes the whole run suspect.
+const STOP_SEVERITY = ['error', 'interrupted', 'slo-abort'] as const;
+
+function mergedStopReason(results: readonly RunResult[]): RunResult['stopReason'] {
+  return STOP_SEVERITY.find((reason) => results.some((r) => r.stopReason === reason));
+}
+
+function distinct<T>(values: readonly T[]): T[] {
+  return [...new Set(values)];
+}
+
+function sameOr<T>(values: readonly T[], otherwise: T): T {
+  const unique = distinct(values);
+  return unique.length === 1 ? unique[0]! : otherwise;
+}

@@ -1,0 +1,242 @@
+import { describe, it, expect } from 'vitest';
+import { mergeResults, missingSegments } from '../src/merge/merge.js';
+import { parseResultJson } from '../src/merge/read.js';
+import { UsageError } from '../src/errors.js';
+import { decodeHistogram, encodeHistogram, latencyStats, newHistogram, recordMs, type Histogram } from '../src/metrics/histogram.js';
+import { emptyCounters, toStats, type Counters } from '../src/metrics/stats.js';
+import { evaluateSlos } from '../src/slo/evaluate.js';
+import { defaultSlos, parseSlo, type ParsedSlo } from '../src/slo/parse.js';
+import type { RunResult, SloSpec, TimelinePoint } from '../src/types.js';
+
+interface Sample {
+  second: number;
+  endpoint: string;
+  ms: number;
+  status: number;
+}
+
+/** A seeded PRNG (mulberry32), so every run of the test sees the same data. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Segment `index` makes slower requests than the others, so merged percentiles differ from every part's. */
+function samplesFor(index: number, seconds = 5, perSecond = 60): Sample[] {
+  const next = random(index + 1);
+  const samples: Sample[] = [];
+  for (let second = 0; second < seconds; second++) {
+    for (let n = 0; n < perSecond; n++) {
+      const ms = 1 + next() * 20 * (index + 1) + (next() < 0.02 ? 300 : 0);
+      samples.push({ second, endpoint: n % 3 === 0 ? 'login' : 'get-product', ms, status: next() < 0.05 ? 503 : 200 });
+    }
+  }
+  return samples;
+}
+
+interface Acc {
+  counters: Counters;
+  latency: Histogram;
+  service: Histogram;
+}
+
+const acc = (): Acc => ({ counters: emptyCounters(), latency: newHistogram(), service: newHistogram() });
+
+function record(a: Acc, s: Sample): void {
+  a.counters.requests++;
+  a.counters.statusCodes[String(s.status)] = (a.counters.statusCodes[String(s.status)] ?? 0) + 1;
+  if (s.status >= 400) {
+    a.counters.errors++;
+    a.counters.errorKinds.status = (a.counters.errorKinds.status ?? 0) + 1;
+  }
+  recordMs(a.latency, s.ms);
+  recordMs(a.service, s.ms * 0.8);
+}
+
+function timelineOf(samples: Sample[]): TimelinePoint[] {
+  const seconds = [...new Set(samples.map((s) => s.second))].sort((a, b) => a - b);
+  return seconds.map((second) => {
+    const a = acc();
+    for (const s of samples.filter((x) => x.second === second)) record(a, s);
+    const l = latencyStats(a.latency);
+    return { second, requests: a.counters.requests, errors: a.counters.errors, dropped: 0, p50Ms: l.p50, p95Ms: l.p95, p99Ms: l.p99, maxMs: l.max, histogram: encodeHistogram(a.latency) };
+  });
+}
+
+const spec = (expr: string, endpoint: string | null = null): SloSpec => ({ expr, endpoint, ...(parseSlo(expr) as ParsedSlo), abortOnFail: false, windowMs: 0 });
+
+function resultOf(samples: Sample[], options: { index?: number; count?: number; startedAt?: string; scenario?: string; slo?: SloSpec[] } = {}): RunResult {
+  const durationMs = 5000;
+  const total = acc();
+  const byEndpoint = new Map<string, Acc>();
+  for (const s of samples) {
+    record(total, s);
+    if (!byEndpoint.has(s.endpoint)) byEndpoint.set(s.endpoint, acc());
+    record(byEndpoint.get(s.endpoint)!, s);
+  }
+  const totals = toStats(total.counters, total.latency, total.service, durationMs);
+  const endpoints = [...byEndpoint].map(([name, a]) => ({ name, ...toStats(a.counters, a.latency, a.service, durationMs) }));
+  const slo = evaluateSlos(options.slo ?? [], { totals, endpoints });
+  return {
+    schemaVersion: 1,
+    tool: { name: 'bench', version: '0.1.0' },
+    scenario: options.scenario ?? 'shop',
+    target: 'http://127.0.0.1:3000',
+    startedAt: options.startedAt ?? '2025-01-01T00:00:00.000Z',
+    durationMs,
+    model: 'open',
+    totals,
+    endpoints,
+    timeline: timelineOf(samples),
+    scheduleLagMs: { mean: 1 + (options.index ?? 0), p99: 5 * (1 + (options.index ?? 0)), max: 10 * (1 + (options.index ?? 0)) },
+    slo,
+    sloDefaults: false,
+    pass: slo.every((r) => r.pass),
+    ...(options.count === undefined ? {} : { segment: { index: options.index ?? 0, count: options.count } }),
+  };
+}
+
+const segments = (count = 3, slo?: SloSpec[]): RunResult[] =>
+  Array.from({ length: count }, (_, index) => resultOf(samplesFor(index), { index, count, ...(slo ? { slo } : {}) }));
+
+describe('mergeResults: exact sums', () => {
+  const parts = segments();
+  const all = [0, 1, 2].flatMap((i) => samplesFor(i));
+  const merged = mergeResults(parts, null);
+
+  it('adds the latency histograms: count is the sum, percentiles are those of one histogram fed every value', () => {
+    const one = acc();
+    for (const s of all) record(one, s);
+    expect(decodeHistogram(merged.totals.histogram).totalCount).toBe(900);
+    expect(merged.totals.latencyMs).toEqual(latencyStats(one.latency));
+    expect(merged.totals.serviceTimeMs).toEqual(latencyStats(one.service));
+    // and not what averaging the parts' p99 would give
+    const averagedP99 = parts.reduce((s, p) => s + p.totals.latencyMs.p99, 0) / 3;
+    expect(merged.totals.latencyMs.p99).not.toBeCloseTo(averagedP99, 1);
+  });
+
+  it('merges endpoints by name, histograms and counters', () => {
+    expect(merged.endpoints.map((e) => e.name)).toEqual(['login', 'get-product']);
+    for (const endpoint of merged.endpoints) {
+      const one = acc();
+      for (const s of all.filter((x) => x.endpoint === endpoint.name)) record(one, s);
+      expect(endpoint.requests).toBe(one.counters.requests);
+      expect(endpoint.errors).toBe(one.counters.errors);
+      expect(endpoint.latencyMs).toEqual(latencyStats(one.latency));
+    }
+  });
+
+  it('sums counters exactly and recomputes rates over the union window', () => {
+    const sum = (f: (r: RunResult) => number): number => parts.reduce((n, r) => n + f(r), 0);
+    expect(merged.totals.requests).toBe(900);
+    expect(merged.totals.errors).toBe(sum((r) => r.totals.errors));
+    expect(merged.totals.errors).toBeGreaterThan(0);
+    expect(merged.totals.statusCodes['503']).toBe(sum((r) => r.totals.statusCodes['503'] ?? 0));
+    expect(merged.totals.statusCodes['200']).toBe(sum((r) => r.totals.statusCodes['200'] ?? 0));
+    expect(merged.totals.errorKinds.status).toBe(merged.totals.errors);
+    expect(merged.totals.errorRate).toBeCloseTo(merged.totals.errors / 900, 12);
+    expect(merged.durationMs).toBe(5000);
+    expect(merged.totals.rps).toBe(180);
+  });
+
+  it('has no segment, says what it merged, and bounds the schedule lag', () => {
+    expect(merged.segment).toBeUndefined();
+    expect(merged.mergedFrom).toBe(3);
+    expect(merged.scheduleLagMs).toEqual({ mean: (1 * 300 + 2 * 300 + 3 * 300) / 900, p99: 15, max: 30 });
+  });
+});
+
+describe('mergeResults: timeline', () => {
+  it('aligns seconds on the earliest start and adds each second exactly', () => {
+    const a = resultOf(samplesFor(0), { index: 0, count: 2, startedAt: '2025-01-01T00:00:00.000Z' });
+    // started 1.004 s later (clock skew of a few ms): its second 0 is the merged second 1
+    const b = resultOf(samplesFor(1), { index: 1, count: 2, startedAt: '2025-01-01T00:00:01.004Z' });
+    const merged = mergeResults([b, a], null);
+    expect(merged.startedAt).toBe('2025-01-01T00:00:00.000Z');
+    expect(merged.durationMs).toBe(6004);
+    expect(merged.timeline.map((p) => p.second)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(merged.timeline.map((p) => p.requests)).toEqual([60, 120, 120, 120, 120, 60]);
+    const second1 = merged.timeline[1]!;
+    const one = acc();
+    for (const s of [...samplesFor(0).filter((x) => x.second === 1), ...samplesFor(1).filter((x) => x.second === 0)]) record(one, s);
+    expect(decodeHistogram(second1.histogram).totalCount).toBe(120);
+    expect(second1.p99Ms).toBe(latencyStats(one.latency).p99);
+    expect(second1.maxMs).toBe(latencyStats(one.latency).max);
+    expect(second1.errors).toBe(one.counters.errors);
+    expect(merged.totals.rps).toBeCloseTo(600 / 6.004, 2);
+  });
+});
+
+describe('mergeResults: SLOs judged once, on the merged data', () => {
+  it('judges the given specs', () => {
+    const merged = mergeResults(segments(), { specs: [spec('rps >= 150'), spec('p50 < 1ms', 'login')], isDefault: false });
+    expect(merged.slo.map((s) => [s.expr, s.actual, s.pass])).toEqual([
+      ['rps >= 150', 180, true],
+      ['p50 < 1ms', merged.endpoints[0]!.latencyMs.p50, false],
+    ]);
+    expect(merged.pass).toBe(false);
+  });
+
+  it('without specs, re-judges the SLOs the segments carried', () => {
+    const parts = segments(3, [spec('rps >= 150'), spec('error_rate < 50%')]);
+    expect(parts.every((p) => !p.pass)).toBe(true); // 60/s each: only the sum reaches 150/s
+    const merged = mergeResults(parts, null);
+    expect(merged.slo).toHaveLength(2);
+    expect(merged.slo[0]).toMatchObject({ expr: 'rps >= 150', actual: 180, pass: true, isDefault: false });
+    expect(merged.pass).toBe(true);
+  });
+
+  it('keeps the defaults flag of default SLOs', () => {
+    const merged = mergeResults(segments(), { specs: defaultSlos(), isDefault: true });
+    expect(merged.sloDefaults).toBe(true);
+    expect(merged.slo.every((s) => s.isDefault)).toBe(true);
+  });
+});
+
+describe('mergeResults: refusals', () => {
+  const refuses = (results: RunResult[], pattern: RegExp): void => {
+    expect(() => mergeResults(results, null)).toThrow(UsageError);
+    expect(() => mergeResults(results, null)).toThrow(pattern);
+  };
+  const [s0, s1, s2] = segments();
+
+  it('refuses results of different scenarios', () => {
+    refuses([s0!, resultOf(samplesFor(1), { index: 1, count: 3, scenario: 'other' })], /different scenarios: "shop", "other"/);
+  });
+
+  it('refuses duplicate segments and overlapping whole runs', () => {
+    refuses([s0!, s1!, s1!], /segment 1\/3 appears twice/);
+    refuses([resultOf(samplesFor(0)), resultOf(samplesFor(1))], /segment 0\/1 appears twice/);
+  });
+
+  it('refuses different segment counts', () => {
+    refuses([s0!, resultOf(samplesFor(1), { index: 1, count: 2 })], /different segment counts/);
+    refuses([s0!, resultOf(samplesFor(1))], /different segment counts/);
+  });
+
+  it('refuses an unsupported schemaVersion and an empty list', () => {
+    refuses([s0!, { ...s1!, schemaVersion: 2 as unknown as 1 }], /schemaVersion 2/);
+    refuses([], /nothing to merge/);
+  });
+
+  it('names the segments nobody ran', () => {
+    expect(missingSegments([s0!, s2!])).toEqual([1]);
+    expect(missingSegments([s0!, s1!, s2!])).toEqual([]);
+    expect(() => mergeResults([s2!, s0!], null)).not.toThrow();
+  });
+});
+
+describe('parseResultJson', () => {
+  it('reads a result back and refuses anything else in one line', () => {
+    const [s0] = segments(1);
+    expect(parseResultJson(JSON.stringify(s0), 'a.json')).toEqual(s0);
+    expect(() => parseResultJson('{', 'a.json')).toThrow(/^a\.json: not JSON/);
+    expect(() => parseResultJson('[]', 'b.json')).toThrow('b.json: not a bench result: expected a JSON object');
+    expect(() => parseResultJson(JSON.stringify({ ...s0, schemaVersion: 3 }), 'c.json')).toThrow(/schemaVersion 3 is not supported/);
+    expect(() => parseResultJson(JSON.stringify({ ...s0, startedAt: 'yesterday' }), 'd.json')).toThrow(UsageError);
+  });
+});
