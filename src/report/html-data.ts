@@ -1,0 +1,63 @@
+// The numbers the HTML charts draw, computed at write time so the page needs no histogram decoder.
+import type { RunResult } from '../types.js';
+import { decodeHistogram, percentileCurve } from '../metrics/histogram.js';
+
+export interface TimelineSeries {
+  second: number[];
+  requests: number[];
+  errors: number[];
+  p50: number[];
+  p95: number[];
+  p99: number[];
+  max: number[];
+}
+
+export interface PercentileSeries {
+  /** x axis: "nines" = -log10(1 - p/100); the max is drawn at MAX_NINES */
+  nines: number[];
+  series: Array<{ name: string; ms: Array<number | null> }>;
+}
+
+export interface HtmlChartData {
+  timeline: TimelineSeries;
+  percentiles: PercentileSeries;
+}
+
+/** Where the curve's 100th percentile (the max) sits: one step past 99.999%. */
+export const MAX_NINES = 6;
+
+export function chartData(result: RunResult): HtmlChartData {
+  return { timeline: timelineSeries(result), percentiles: percentileSeries(result) };
+}
+
+function timelineSeries(result: RunResult): TimelineSeries {
+  const t = result.timeline;
+  return {
+    second: t.map((p) => p.second),
+    requests: t.map((p) => p.requests),
+    errors: t.map((p) => p.errors),
+    p50: t.map((p) => p.p50Ms),
+    p95: t.map((p) => p.p95Ms),
+    p99: t.map((p) => p.p99Ms),
+    max: t.map((p) => p.maxMs),
+  };
+}
+
+function percentileSeries(result: RunResult): PercentileSeries {
+  const named = [{ name: 'TOTAL', histogram: result.totals.histogram }, ...result.endpoints.map((e) => ({ name: e.name, histogram: e.histogram }))];
+  const curves = named.map(({ name, histogram }) => ({ name, points: histogram ? percentileCurve(decodeHistogram(histogram)) : [] }));
+  // Every non-empty curve has the same percentiles (percentileCurve's fixed list): one x axis for all.
+  const xs = [...new Set(curves.flatMap((c) => c.points.map(([p]) => p)))].sort((a, b) => a - b);
+  return {
+    nines: xs.map(toNines),
+    series: curves.map(({ name, points }) => {
+      const byPercentile = new Map(points);
+      return { name, ms: xs.map((p) => byPercentile.get(p) ?? null) };
+    }),
+  };
+}
+
+function toNines(percentile: number): number {
+  if (percentile >= 100) return MAX_NINES;
+  return Math.round(-Math.log10(1 - percentile / 100) * 10_000) / 10_000;
+}
