@@ -123,6 +123,11 @@ export class Aggregator {
     return total;
   }
 
+  /** Finalised timeline points so far (for windows judged during the run). */
+  timelineSoFar(): readonly TimelinePoint[] {
+    return this.timeline;
+  }
+
   /** Final figures. Call once, after the last interval was absorbed. */
   summarize(durationMs: number): Summary {
     this.finaliseSecondsBefore(Number.POSITIVE_INFINITY);

@@ -1,0 +1,53 @@
+// `bench k8s`: print the ConfigMap + Indexed Job for N segments of a scenario (after validating it).
+import { readFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { EXIT, UsageError } from '../errors.js';
+import { k8sManifests } from '../k8s/manifest.js';
+import { loadScenario } from '../scenario/load.js';
+import type { Console } from './console.js';
+
+export interface K8sFlags {
+  parallelism: string;
+  image: string;
+  namespace?: string;
+  startDelay: string;
+}
+
+export async function k8sCommand(file: string, flags: K8sFlags, io: Console): Promise<number> {
+  const path = resolve(file);
+  // Validate here, where mistakes are cheap, not in N pods. ${VAR}s are resolved in the pods.
+  await loadScenario(path, { env: { ...placeholderEnv(readFileSync(path, 'utf8')), ...io.env } });
+  const text = readFileSync(path, 'utf8');
+  const parallelism = Number(flags.parallelism);
+  if (!Number.isInteger(parallelism) || parallelism < 1) throw new UsageError(`--parallelism: "${flags.parallelism}" is not a whole number ≥ 1`);
+  io.out(
+    k8sManifests({
+      scenarioFile: basename(path),
+      scenarioText: text,
+      dataFiles: dataFilesOf(text, dirname(path)),
+      parallelism,
+      image: flags.image,
+      namespace: flags.namespace,
+      startDelaySeconds: Number(flags.startDelay),
+    }),
+  );
+  return EXIT.ok;
+}
+
+/** The CSV files a scenario's `data:` names, relative to its folder, with their content. */
+function dataFilesOf(text: string, folder: string): Array<{ name: string; content: string }> {
+  const doc = parse(text) as { data?: Record<string, { csv?: unknown }> } | null;
+  const sources = Object.values(doc?.data ?? {});
+  return sources
+    .map((s) => s?.csv)
+    .filter((csv): csv is string => typeof csv === 'string')
+    .map((name) => ({ name, content: readFileSync(resolve(folder, name), 'utf8') }));
+}
+
+/** ${VAR}s the pods will get from a Secret need not be set on the machine that prints the manifest. */
+function placeholderEnv(text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const m of text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)/g)) env[m[1]!] = 'placeholder';
+  return env;
+}

@@ -1,0 +1,166 @@
+// Command-line wiring. The only place that calls process.exit: typed errors map to exit codes here.
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT, RunError, ScenarioError, UsageError, formatProblem } from '../errors.js';
+import { VERSION } from '../version.js';
+import { processConsole, useColor, type Console } from './console.js';
+import { runCommand } from './run-command.js';
+import { validateCommand } from './validate-command.js';
+import { initCommand } from './init-command.js';
+import { reportCommand } from './report-command.js';
+import { compareCommand } from './compare-command.js';
+import { mergeCommand } from './merge-command.js';
+import { k8sCommand } from './k8s-command.js';
+import { demoCommand } from './demo-command.js';
+import { abCommand, parseTargets } from './ab-command.js';
+
+const EXAMPLES = `
+Examples:
+  $ bench demo                                   built-in backend, both topologies, compared
+  $ bench run scenarios/quickstart.yml --target http://127.0.0.1:3000
+  $ bench run api.yml --rate 500 --duration 30s  open model: 500 requests/s for 30 s
+  $ bench run api.yml --vus 20 --duration 1m     closed model: 20 users
+  $ bench run api.yml --target mono=http://a:3000 --target micro=http://b:3000 --rounds 4
+  $ bench compare base/result.json head/result.json --max-regression 10%
+  $ bench validate api.yml
+
+Exit codes: 0 all SLOs passed · 1 an SLO failed · 2 invalid scenario or usage · 3 run could not be carried out · 130 interrupted`;
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+export function buildProgram(io: Console, setExit: (code: number) => void): Command {
+  const program = new Command('bench')
+    .description('HTTP load testing with true latency (no coordinated omission), HDR histograms and SLO gates')
+    .version(VERSION, '-V, --version')
+    .option('--no-color', 'no colours (also NO_COLOR)')
+    .option('--debug', 'show stack traces for internal errors')
+    .addHelpText('after', EXAMPLES)
+    .showHelpAfterError('(bench --help for usage)')
+    .exitOverride();
+  const color = (): boolean => useColor(program.opts().color !== false, io.env, io.stderrIsTTY);
+
+  program
+    .command('run')
+    .description('run a scenario and check its SLOs')
+    .argument('<scenario>', 'scenario YAML file')
+    .option('-t, --target <url>', 'target base URL; repeat NAME=URL for an A/B comparison', collect, [])
+    .option('--rate <n>', 'replace the load with one open phase of N requests/s')
+    .option('--vus <n>', 'replace the load with one closed phase of N users')
+    .option('-d, --duration <d>', 'length of the --rate/--vus phase (e.g. 30s)')
+    .option('-o, --out <dir>', 'where reports go (default reports/<scenario>-<timestamp>)')
+    .option('--json', 'print result.json to stdout; everything human goes to stderr')
+    .option('-q, --quiet', 'no progress line, no summary')
+    .option('--workers <n>', 'worker threads, each running an exact segment of the load')
+    .option('--segment <i/N>', 'run segment i of N of the load (or env BENCH_SEGMENT)')
+    .option('--start-at <iso>', 'wait until this time to start (segments start together)')
+    .option('--rounds <n>', 'A/B: alternating rounds per target', '2')
+    .option('--max-rate <n>', 'refuse any phase above N requests/s')
+    .option('--preflight', 'check the target answers before the run; exit 3 fast if not')
+    .action(async (file: string, opts) => {
+      const targets = parseTargets(opts.target as string[]);
+      const flags = { ...opts, color: color(), target: targets.single };
+      setExit(targets.named.length > 0 ? await abCommand(file, targets.named, flags, io) : await runCommand(file, flags, io));
+    });
+
+  program
+    .command('validate')
+    .description('check a scenario file; exit 0 when valid, 2 with every problem listed')
+    .argument('<scenario>')
+    .action(async (file: string) => setExit(await validateCommand(file, io)));
+
+  program
+    .command('compare')
+    .description('compare two result.json files from their histograms; exit 1 on a regression')
+    .argument('<base>')
+    .argument('<head>')
+    .option('--max-regression <bounds>', 'e.g. 10% or p99=15%,error_rate=0.5pp,rps=5%')
+    .option('--json', 'print comparison.json to stdout')
+    .option('-o, --out <dir>', 'write comparison.json, comparison.md, comparison.html')
+    .action(async (base: string, head: string, opts) => setExit(await compareCommand(base, head, { ...opts, color: color() }, io)));
+
+  program
+    .command('merge')
+    .description('add segment results into one and judge the SLOs once')
+    .argument('<results...>')
+    .requiredOption('-o, --out <dir>', 'where the merged reports go')
+    .option('--json', 'print the merged result.json to stdout')
+    .option('-q, --quiet', 'no summary')
+    .action(async (files: string[], opts) => setExit(await mergeCommand(files, { ...opts, color: color() }, io)));
+
+  program
+    .command('report')
+    .description('re-render a saved result.json')
+    .argument('<result>')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['terminal', 'md', 'junit', 'html', 'hlog', 'json']).default('terminal'))
+    .action(async (file: string, opts) => setExit(await reportCommand(file, opts.format as string, color(), io)));
+
+  program
+    .command('k8s')
+    .description('print a Kubernetes ConfigMap + Indexed Job that runs the scenario in N segments')
+    .argument('<scenario>')
+    .requiredOption('-p, --parallelism <n>', 'number of pods (segments)')
+    .option('--image <image>', 'container image with bench', 'bench:latest')
+    .option('-n, --namespace <ns>', 'namespace')
+    .option('--start-delay <seconds>', 'seconds from now until the shared start', '60')
+    .action(async (file: string, opts) => setExit(await k8sCommand(file, opts, io)));
+
+  program
+    .command('demo')
+    .description('start the built-in backend (monolith and microservices), load both, compare them')
+    .addOption(new Option('--topology <kind>', 'which topology').choices(['monolith', 'microservices', 'both']).default('both'))
+    .option('--serve', 'only start the topology and keep it up for your own scenarios')
+    .option('--rounds <n>', 'alternating rounds per topology', '2')
+    .option('-o, --out <dir>', 'where reports go (default reports/demo-<timestamp>)')
+    .option('--port <n>', 'with --serve: port to listen on', '3000')
+    .action(async (opts) => setExit(await demoCommand({ ...opts, color: color() }, io)));
+
+  program
+    .command('init')
+    .description('write a commented starter scenario')
+    .argument('[file]', 'where to write it', 'scenario.yml')
+    .option('--force', 'overwrite an existing file')
+    .action(async (file: string, opts) => setExit(await initCommand(file, Boolean(opts.force), io)));
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const io = processConsole();
+  let exitCode: number = EXIT.ok;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    exitCode = reportError(err, io, argv.includes('--debug'));
+  }
+  // Leave naturally so a piped --json result drains; a stray handle must not turn into a hang.
+  process.exitCode = exitCode;
+  setTimeout(() => process.exit(exitCode), 1500).unref();
+}
+
+/** Typed errors → one clear line and their exit code; anything else is a bug in bench. */
+export function reportError(err: unknown, io: Console, debug: boolean): number {
+  if (err instanceof CommanderError) {
+    // commander already printed its message (or help/version, which exit 0)
+    return err.exitCode === 0 ? EXIT.ok : EXIT.invalid;
+  }
+  if (err instanceof ScenarioError) {
+    for (const p of err.problems) io.err(formatProblem(p));
+    io.err(`bench: ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'} in the scenario`);
+    return EXIT.invalid;
+  }
+  if (err instanceof UsageError) {
+    io.err(`bench: ${err.message}`);
+    return EXIT.invalid;
+  }
+  if (err instanceof RunError) {
+    io.err(`bench: ${err.message}`);
+    return EXIT.runFailed;
+  }
+  const e = err as Error;
+  io.err(`bench: internal error — please report: ${e?.message ?? String(err)}`);
+  if (debug && e?.stack) io.err(e.stack);
+  else io.err('bench: run again with --debug for the stack trace');
+  return EXIT.runFailed;
+}

@@ -1,0 +1,26 @@
+// `bench merge`: segment results → one result, SLOs judged once, every report written; exits like `run`.
+import { resolve } from 'node:path';
+import { mergeResults } from '../merge/merge.js';
+import { reporters } from '../report/index.js';
+import { readResultFile } from './read-result.js';
+import { exitCodeFor } from './run-command.js';
+import { writeReports } from './write-reports.js';
+import type { Console } from './console.js';
+
+export interface MergeFlags {
+  out: string;
+  json?: boolean;
+  quiet?: boolean;
+  color: boolean;
+}
+
+export async function mergeCommand(files: string[], flags: MergeFlags, io: Console): Promise<number> {
+  const merged = mergeResults(files.map(readResultFile), null);
+  const identity = (text: string): string => text;
+  const outDir = resolve(flags.out);
+  writeReports(merged, { outDir, redact: identity, env: io.env, log: io.err });
+  if (flags.json) io.out(reporters.json(merged, { color: false }));
+  else if (!flags.quiet) io.err(reporters.terminal(merged, { color: flags.color }));
+  if (!flags.quiet) io.err(`bench: merged ${files.length} results into ${outDir}`);
+  return exitCodeFor(merged);
+}

@@ -1,0 +1,112 @@
+// `bench run`: scenario → load → result → reports → exit code.
+import { resolve } from 'node:path';
+import type { RunResult } from '../types.js';
+import { EXIT, RunError, UsageError } from '../errors.js';
+import { executeInProcess, executeInWorkers, type Execution } from '../engine/execute.js';
+import { epochNow } from '../engine/engine.js';
+import { buildResult } from '../result/build.js';
+import { preparePlan } from '../scenario/prepare.js';
+import type { LoadOverrides } from '../scenario/overrides.js';
+import { parseSegment } from '../segment/segment.js';
+import { makeRedactor } from '../report/redact.js';
+import { reporters } from '../report/index.js';
+import { startProgress } from './progress.js';
+import { onInterrupt } from './signals.js';
+import { writeReports } from './write-reports.js';
+import { describeTarget, preflight } from './target.js';
+import { defaultOutDir } from './out-dir.js';
+import type { Console } from './console.js';
+
+export interface RunFlags extends LoadOverrides {
+  out?: string;
+  json?: boolean;
+  quiet?: boolean;
+  color: boolean;
+  workers?: string;
+  segment?: string;
+  startAt?: string;
+  preflight?: boolean;
+}
+
+export interface RunOutcome {
+  result: RunResult;
+  outDir: string;
+  exitCode: number;
+}
+
+export async function runCommand(file: string, flags: RunFlags, io: Console): Promise<number> {
+  const outcome = await runScenario(file, flags, io);
+  return outcome.exitCode;
+}
+
+export async function runScenario(file: string, flags: RunFlags, io: Console, label?: string): Promise<RunOutcome> {
+  const scenarioFile = resolve(file);
+  const segment = segmentFrom(flags, io.env);
+  const overrides: LoadOverrides = { target: flags.target, rate: flags.rate, vus: flags.vus, duration: flags.duration, maxRate: flags.maxRate };
+  const plan = await preparePlan(scenarioFile, io.env, overrides, segment);
+  const redact = makeRedactor(plan.secrets);
+  const log = (line: string): void => io.err(redact(line));
+  const workers = workerCount(flags.workers);
+  const startAt = startTime(flags.startAt);
+
+  const note = await describeTarget(plan.target);
+  if (note && !flags.quiet) log(note);
+  if (flags.preflight) await preflight(plan.target, plan.http.timeoutMs);
+
+  const execution: Execution =
+    workers > 1 ? executeInWorkers(plan, { file: scenarioFile, env: io.env, overrides: { ...overrides }, segment, startAt: startAt ?? epochNow() + 300 }, workers) : executeInProcess(plan, startAt);
+
+  const showProgress = !flags.quiet && !flags.json;
+  const progress = showProgress ? startProgress(execution.view, { stream: process.stderr, tty: io.stderrIsTTY, label: label ?? plan.name }) : null;
+  const releaseSignals = onInterrupt(
+    () => {
+      log('bench: stopping — finishing in-flight requests and writing reports (Ctrl-C again to quit at once)');
+      execution.stop('interrupted');
+    },
+    () => io.exitNow(EXIT.interrupted),
+  );
+
+  let ran;
+  try {
+    ran = await execution.done;
+  } catch (err) {
+    throw new RunError(`run failed: ${(err as Error).message}`);
+  } finally {
+    progress?.stop();
+    releaseSignals();
+  }
+  const result = buildResult(plan, ran.summary, { startedAt: ran.engine.startedAt, durationMs: ran.engine.durationMs, stopReason: ran.engine.stopReason, segment });
+  const outDir = resolve(flags.out ?? defaultOutDir(plan.name, ran.engine.startedAt));
+  writeReports(result, { outDir, redact, env: io.env, log });
+
+  if (flags.json) io.out(redact(reporters.json(result, { color: false, redact })));
+  if (!flags.quiet && !flags.json) io.err(redact(reporters.terminal(result, { color: flags.color, redact })));
+  for (const [kind, detail] of Object.entries(ran.engine.errorDetails)) if (!flags.quiet) log(`bench: first ${kind} error: ${detail}`);
+  if (ran.abortedBy && !flags.quiet) log(`bench: stopped early: "${ran.abortedBy.expr}" failed over its window (abortOnFail)`);
+  if (!flags.quiet) log(`bench: reports written to ${outDir}`);
+  return { result, outDir, exitCode: exitCodeFor(result) };
+}
+
+export function exitCodeFor(result: RunResult): number {
+  if (result.stopReason === 'interrupted') return EXIT.interrupted;
+  return result.pass ? EXIT.ok : EXIT.sloFailed;
+}
+
+function segmentFrom(flags: RunFlags, env: NodeJS.ProcessEnv): { index: number; count: number } | undefined {
+  const text = flags.segment ?? env.BENCH_SEGMENT;
+  return text ? parseSegment(text) : undefined;
+}
+
+function workerCount(text: string | undefined): number {
+  if (text === undefined) return 1;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--workers: "${text}" is not a whole number from 1 to 64`);
+  return n;
+}
+
+function startTime(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) throw new UsageError(`--start-at: "${text}" is not an ISO time (e.g. 2026-11-25T14:00:00Z)`);
+  return at;
+}

@@ -1,0 +1,139 @@
+// Runs a plan in this thread or across worker threads and returns the merged figures.
+// Both paths feed one Aggregator through the same interval fold, so one thread and N give one result.
+import { Worker } from 'node:worker_threads';
+import type { Plan, SloSpec } from '../types.js';
+import { Aggregator, type EncodedInterval, type Summary } from '../metrics/aggregator.js';
+import { failingAbortSlo } from '../slo/window.js';
+import { Engine, epochNow, type EngineResult, type Progress, type StopReason } from './engine.js';
+
+export interface LiveView {
+  progress(): Progress;
+  totals(): { requests: number; errors: number; dropped: number };
+  lastSecond(): { requests: number; p95Ms: number };
+}
+
+export interface Execution {
+  /** becomes available once the run started; used by the progress line */
+  view: LiveView;
+  stop(reason: StopReason): void;
+  done: Promise<{ summary: Summary; engine: EngineResult; abortedBy?: SloSpec }>;
+}
+
+/** What a worker thread needs to rebuild its part of the plan (plans hold closures, so they do not cross threads). */
+export interface WorkerJob {
+  file: string;
+  env: Record<string, string | undefined>;
+  overrides: Record<string, string | undefined>;
+  segment: { index: number; count: number };
+  startAt: number;
+}
+
+type WorkerMessage =
+  | { type: 'interval'; interval: EncodedInterval }
+  | { type: 'progress'; inFlight: number }
+  | { type: 'done'; result: EngineResult }
+  | { type: 'error'; message: string };
+
+export function executeInProcess(plan: Plan, startAt?: number): Execution {
+  let abortedBy: SloSpec | undefined;
+  const engine: Engine = new Engine(plan, {
+    startAt,
+    onSecond: () => {
+      const failing = failingAbortSlo(plan.slo, engine.aggregator.timelineSoFar());
+      if (!failing) return null;
+      abortedBy = failing;
+      return 'slo-abort';
+    },
+  });
+  const agg = engine.aggregator;
+  const done = (async () => {
+    await engine.setup();
+    const result = await engine.run();
+    return { summary: agg.summarize(result.durationMs), engine: result, abortedBy };
+  })();
+  return {
+    view: {
+      progress: () => engine.progress(),
+      totals: () => agg.counters(),
+      lastSecond: () => agg.lastSecond,
+    },
+    stop: (reason) => engine.stop(reason),
+    done,
+  };
+}
+
+/**
+ * N worker threads, each running segment i/N of the plan (composed with an outer segment, if any).
+ * Each posts its closed intervals, encoded, once a second; this thread absorbs them.
+ */
+export function executeInWorkers(plan: Plan, job: Omit<WorkerJob, 'segment'> & { segment?: { index: number; count: number } }, workers: number): Execution {
+  const agg = new Aggregator(plan.endpoints, 2);
+  const outer = job.segment ?? { index: 0, count: 1 };
+  const totalMs = plan.phases.reduce((sum, p) => sum + p.durationMs, 0);
+  const inFlight = new Array<number>(workers).fill(0);
+  const threads: Worker[] = [];
+  let abortedBy: SloSpec | undefined;
+  let lastJudged = -1;
+  const stopAll = (reason: StopReason): void => {
+    for (const t of threads) t.postMessage({ type: 'stop', reason });
+  };
+  const results = Array.from({ length: workers }, (_, i) => {
+    // Worker i of N inside outer segment s of M runs segment s + i·M of N·M: strides compose exactly.
+    const segment = { index: outer.index + i * outer.count, count: outer.count * workers };
+    const worker = new Worker(new URL('./worker-main.js', import.meta.url), { workerData: { ...job, segment } satisfies WorkerJob });
+    threads.push(worker);
+    return new Promise<EngineResult>((resolve, reject) => {
+      worker.on('message', (msg: WorkerMessage) => {
+        if (msg.type === 'interval') {
+          agg.absorbEncoded(msg.interval);
+          judgeAbort(msg.interval.second);
+        } else if (msg.type === 'progress') inFlight[i] = msg.inFlight;
+        else if (msg.type === 'done') resolve(msg.result);
+        else reject(new Error(msg.message));
+      });
+      worker.on('error', reject);
+      worker.on('exit', (code) => {
+        if (code !== 0) reject(new Error(`worker ${i} exited with code ${code}`));
+      });
+    });
+  });
+  const judgeAbort = (second: number): void => {
+    if (second <= lastJudged || abortedBy) return;
+    lastJudged = second;
+    const failing = failingAbortSlo(plan.slo, agg.timelineSoFar());
+    if (failing) {
+      abortedBy = failing;
+      stopAll('slo-abort');
+    }
+  };
+  const done = (async () => {
+    try {
+      const parts = await Promise.all(results);
+      const durationMs = Math.max(...parts.map((p) => p.durationMs));
+      const stopReason = parts.find((p) => p.stopReason)?.stopReason;
+      const errorDetails = Object.assign({}, ...parts.map((p) => p.errorDetails)) as Record<string, string>;
+      const engine: EngineResult = { startedAt: job.startAt, durationMs, stopReason, errorDetails };
+      return { summary: agg.summarize(durationMs), engine, abortedBy };
+    } finally {
+      await Promise.all(threads.map((t) => t.terminate()));
+    }
+  })();
+  return {
+    view: {
+      progress: () => ({ elapsedMs: Math.max(0, epochNow() - job.startAt), totalMs, phase: phaseAt(plan, epochNow() - job.startAt), inFlight: inFlight.reduce((a, b) => a + b, 0) }),
+      totals: () => agg.counters(),
+      lastSecond: () => agg.lastSecond,
+    },
+    stop: stopAll,
+    done,
+  };
+}
+
+function phaseAt(plan: Plan, elapsedMs: number): number {
+  let end = 0;
+  for (let i = 0; i < plan.phases.length; i++) {
+    end += plan.phases[i]!.durationMs;
+    if (elapsedMs < end) return i;
+  }
+  return Math.max(0, plan.phases.length - 1);
+}

@@ -1,0 +1,75 @@
+// Command-line overrides of a scenario's target and load (--target, --rate, --vus, --duration, --max-rate).
+import type { Phase, Plan } from '../types.js';
+import { UsageError } from '../errors.js';
+import { parseDuration, parseRate } from './units.js';
+
+export interface LoadOverrides {
+  target?: string;
+  rate?: string;
+  vus?: string;
+  duration?: string;
+  maxRate?: string;
+}
+
+const DEFAULT_OVERRIDE_DURATION_MS = 10_000;
+
+export function applyOverrides(plan: Plan, o: LoadOverrides): Plan {
+  const target = o.target ?? plan.target;
+  if (!target) throw new UsageError(`no target: set "target:" in ${plan.file || 'the scenario'} or pass --target URL`);
+  checkTarget(target);
+  const maxRate = o.maxRate !== undefined ? positiveNumber('--max-rate', o.maxRate) : plan.maxRate;
+  const phases = overridePhases(plan.phases, o);
+  const result: Plan = { ...plan, target: target.replace(/\/+$/, ''), phases, maxRate };
+  checkMaxRate(result);
+  return result;
+}
+
+function overridePhases(phases: Phase[], o: LoadOverrides): Phase[] {
+  if (o.rate !== undefined && o.vus !== undefined) throw new UsageError('--rate (open model) and --vus (closed model) exclude each other');
+  const durationMs = o.duration !== undefined ? durationOf(o.duration) : undefined;
+  const whole = durationMs ?? (phases.reduce((sum, p) => sum + p.durationMs, 0) || DEFAULT_OVERRIDE_DURATION_MS);
+  if (o.rate !== undefined) {
+    const rate = parseRate(o.rate);
+    if (rate === null || rate <= 0) throw new UsageError(`--rate: cannot read "${o.rate}" (e.g. 100 or 100/s or 6000/m)`);
+    return [{ kind: 'open', rate, rampTo: rate, durationMs: whole }];
+  }
+  if (o.vus !== undefined) {
+    const vus = positiveNumber('--vus', o.vus);
+    if (!Number.isInteger(vus)) throw new UsageError(`--vus: "${o.vus}" is not a whole number`);
+    return [{ kind: 'closed', vus, durationMs: whole, thinkMinMs: 0, thinkMaxMs: 0 }];
+  }
+  if (durationMs === undefined) return phases;
+  if (phases.length !== 1) throw new UsageError('--duration alone needs a scenario with one phase; add --rate or --vus');
+  return [{ ...phases[0]!, durationMs }];
+}
+
+function durationOf(text: string): number {
+  const ms = parseDuration(text);
+  if (ms === null || ms <= 0) throw new UsageError(`--duration: cannot read "${text}" (e.g. 30s, 1m30s, 500ms)`);
+  return ms;
+}
+
+function positiveNumber(flag: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag}: "${text}" is not a positive number`);
+  return n;
+}
+
+export function checkTarget(target: string): void {
+  let url: URL;
+  try {
+    url = new URL(target);
+  } catch {
+    throw new UsageError(`target "${target}" is not a URL (e.g. http://127.0.0.1:3000)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`target "${target}": only http:// and https:// are supported`);
+}
+
+/** A typo must not send 100,000 requests/s: refuse phases above the scenario's or --max-rate's ceiling. */
+function checkMaxRate(plan: Plan): void {
+  if (plan.maxRate === undefined) return;
+  for (const p of plan.phases) {
+    const peak = p.kind === 'open' ? Math.max(p.rate, p.rampTo) : 0;
+    if (peak > plan.maxRate) throw new UsageError(`load of ${peak}/s exceeds the ceiling of ${plan.maxRate}/s (maxRate / --max-rate); raise it if you mean it`);
+  }
+}
