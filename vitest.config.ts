@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Load tests share 2 cores: running files in parallel would distort each other's schedules.
     fileParallelism: false,
+    reporters: ['default', './test/summary-reporter.ts'],
   },
 });
