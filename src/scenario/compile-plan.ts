@@ -1,0 +1,143 @@
+// Checked scenario data → Plan. Pure apart from what was loaded before (data sources); every problem is
+// reported to the sink and compilation carries on, so the user sees all of them at once.
+import { basename, extname } from 'node:path';
+import type { Flow, HttpOptions, Plan, Step, Vars } from '../types.js';
+import { makeIterationVars, type DataSource } from './data.js';
+import { checkThink, compilePhases } from './phases.js';
+import type { FieldPath, ProblemSink } from './problems.js';
+import { compileRequestStep, type StepContext } from './request-step.js';
+import { headerSecrets } from './secrets.js';
+import { compileSlos } from './slos.js';
+import { TemplateScope } from './template.js';
+import { parseDuration, parseRate } from './units.js';
+import { CAPTURE_NAME } from './verify.js';
+
+export interface CompileInput {
+  value: Record<string, unknown>;
+  /** absolute path of the scenario file */
+  file: string;
+  dataSources: readonly DataSource[];
+  envSecrets: readonly string[];
+  problems: ProblemSink;
+}
+
+type Raw = Record<string, unknown>;
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_MAX_IN_FLIGHT = 10_000;
+export const DEFAULT_GRAPHQL_PATH = '/graphql';
+
+export function compilePlan({ value, file, dataSources, envSecrets, problems }: CompileInput): Plan {
+  const http = asMap(value.http);
+  const secrets = new Set(envSecrets);
+  const variables = compileVariables(value.variables, dataSources, problems);
+  const context: StepContext = {
+    defaultHeaders: lowerCaseHeaders(http.headers),
+    graphqlPath: typeof http.graphqlPath === 'string' ? http.graphqlPath : DEFAULT_GRAPHQL_PATH,
+    scope: baseScope(variables, dataSources),
+    problems,
+    endpoints: new Map(),
+    secrets,
+  };
+  const setup = compileSteps(value.setup, ['setup'], context);
+  const flows = compileFlows(value.flows, { ...context, scope: setup.scope });
+  const endpoints = [...context.endpoints.keys()];
+  for (const [name, text] of Object.entries(context.defaultHeaders)) for (const secret of headerSecrets(name, text)) secrets.add(secret);
+  const maxRate = value.maxRate === undefined ? undefined : parseRate(value.maxRate) ?? undefined;
+  return {
+    name: typeof value.name === 'string' ? value.name : basename(file, extname(file)),
+    file,
+    target: compileTarget(value.target, problems),
+    http: compileHttp(http),
+    phases: compilePhases(value.load, problems),
+    flows,
+    endpoints,
+    setup: setup.steps,
+    ...compileSlos(value.slo, endpoints, problems),
+    iterationVars: makeIterationVars(variables, dataSources),
+    secrets: [...secrets],
+    ...(maxRate === undefined ? {} : { maxRate }),
+  };
+}
+
+function asMap(value: unknown): Raw {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Raw) : {};
+}
+
+function compileTarget(target: unknown, problems: ProblemSink): string {
+  if (typeof target !== 'string' || target === '') return '';
+  let url: URL | undefined;
+  try {
+    url = new URL(target);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) problems.add(['target'], `"${target}" is not an http(s) URL, e.g. http://127.0.0.1:3000`);
+  return target.replace(/\/+$/, '');
+}
+
+function compileHttp(http: Raw): HttpOptions {
+  const options: HttpOptions = {
+    timeoutMs: parseDuration(http.timeout) ?? DEFAULT_TIMEOUT_MS,
+    maxInFlight: typeof http.maxInFlight === 'number' ? http.maxInFlight : DEFAULT_MAX_IN_FLIGHT,
+    graphqlPath: typeof http.graphqlPath === 'string' ? http.graphqlPath : DEFAULT_GRAPHQL_PATH,
+  };
+  if (typeof http.connections === 'number') options.connections = http.connections;
+  return options;
+}
+
+function lowerCaseHeaders(headers: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(asMap(headers))) out[name.toLowerCase()] = String(value);
+  return out;
+}
+
+function compileVariables(raw: unknown, dataSources: readonly DataSource[], problems: ProblemSink): Vars {
+  const variables = asMap(raw);
+  for (const name of Object.keys(variables)) {
+    if (!CAPTURE_NAME.test(name)) problems.add(['variables', name], `variable name "${name}" must be letters, digits and _`, 'key');
+    if (dataSources.some((source) => source.name === name)) problems.add(['variables', name], `"${name}" is both a variable and a data source`, 'key');
+  }
+  for (const source of dataSources) {
+    if (!CAPTURE_NAME.test(source.name)) problems.add(['data', source.name], `data source name "${source.name}" must be letters, digits and _`, 'key');
+  }
+  return variables;
+}
+
+function baseScope(variables: Vars, dataSources: readonly DataSource[]): TemplateScope {
+  let scope = TemplateScope.empty().with(Object.keys(variables));
+  for (const source of dataSources) scope = scope.with([source.name], source.fields);
+  return scope;
+}
+
+/** Steps in order; each step sees the captures of the steps before it. */
+function compileSteps(raw: unknown, path: FieldPath, context: StepContext): { steps: Step[]; scope: TemplateScope } {
+  const steps: Step[] = [];
+  let scope = context.scope;
+  (Array.isArray(raw) ? raw : []).forEach((item, index) => {
+    const at = [...path, index];
+    const spec = asMap(item);
+    if ('think' in spec) {
+      const think = checkThink(spec.think, [...at, 'think'], context.problems);
+      if (think) steps.push({ kind: 'think', ...think });
+      return;
+    }
+    const compiled = compileRequestStep(spec, at, { ...context, scope });
+    if (!compiled) return;
+    steps.push(compiled.step);
+    scope = scope.with(compiled.captures);
+  });
+  return { steps, scope };
+}
+
+function compileFlows(raw: unknown, context: StepContext): Flow[] {
+  const flows = Array.isArray(raw) ? raw : [];
+  return flows.map((item, index) => {
+    const spec = asMap(item);
+    return {
+      name: typeof spec.name === 'string' ? spec.name : `flow-${index + 1}`,
+      weight: typeof spec.weight === 'number' ? spec.weight : 1,
+      steps: compileSteps(spec.steps, ['flows', index, 'steps'], context).steps,
+    };
+  });
+}

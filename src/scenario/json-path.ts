@@ -1,0 +1,47 @@
+// JSONPath lookups for captures and checks. The common shapes ($.token, $.items[0].id) compile to a
+// direct property walk; anything else (filters, wildcards, ..) goes through jsonpath-plus.
+import { JSONPath } from 'jsonpath-plus';
+
+export type JsonLookup = (json: unknown) => { found: boolean; value: unknown };
+
+const SIMPLE = /^\$(?:\.[A-Za-z_$][\w$-]*|\[\d+\]|\['[^']*'\]|\["[^"]*"\])*$/;
+const SEGMENT = /\.([A-Za-z_$][\w$-]*)|\[(\d+)\]|\['([^']*)'\]|\["([^"]*)"\]/g;
+
+/** Throws a one-line message when the path cannot be used. */
+export function compileJsonPath(path: string): JsonLookup {
+  if (!path.startsWith('$')) throw new Error(`JSONPath must start with "$" (got "${path}")`);
+  if (SIMPLE.test(path)) return walker(simpleKeys(path));
+  // jsonpath-plus forgives a lot ("$[" reads as "$"): insist on balanced brackets, then try it once.
+  try {
+    if (!balanced(path)) throw new Error('unbalanced');
+    JSONPath({ path, json: {}, wrap: true });
+  } catch {
+    throw new Error(`cannot read JSONPath "${path}"`);
+  }
+  return (json) => {
+    if (json === null || typeof json !== 'object') return { found: false, value: undefined };
+    const matches = JSONPath({ path, json, wrap: true }) as unknown[];
+    return matches.length > 0 ? { found: true, value: matches[0] } : { found: false, value: undefined };
+  };
+}
+
+function simpleKeys(path: string): Array<string | number> {
+  return [...path.matchAll(SEGMENT)].map((m) => (m[2] !== undefined ? Number(m[2]) : (m[1] ?? m[3] ?? m[4])!));
+}
+
+function walker(keys: Array<string | number>): JsonLookup {
+  return (json) => {
+    let value: unknown = json;
+    for (const key of keys) {
+      if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return { found: false, value: undefined };
+      value = (value as Record<string | number, unknown>)[key];
+    }
+    return { found: true, value };
+  };
+}
+
+function balanced(path: string): boolean {
+  const unquoted = path.replace(/'[^']*'|"[^"]*"/g, '');
+  const count = (c: string) => unquoted.split(c).length - 1;
+  return count('[') === count(']') && count('(') === count(')');
+}

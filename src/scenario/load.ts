@@ -1,0 +1,63 @@
+// loadScenario: the one place in scenario/ with side effects (reading the file and its data CSVs).
+// Pipeline: text → YAML document → env substitution → plain data → schema check → data → Plan.
+// Every stage reports to one ProblemList; a ScenarioError carries all of them.
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { ScenarioError, UsageError } from '../errors.js';
+import type { Plan } from '../types.js';
+import { compilePlan } from './compile-plan.js';
+import { loadDataSources } from './data.js';
+import { substituteEnv, type Env } from './env.js';
+import { ProblemList } from './problems.js';
+import { checkAgainstSchema } from './schema-check.js';
+import { scenarioSchema } from './schema.js';
+import { MAX_SCENARIO_BYTES, parseYamlSource, toPlainData } from './yaml-source.js';
+
+export interface LoadOptions {
+  /** environment for ${VAR} (default: process.env) */
+  env?: Env;
+}
+
+export async function loadScenario(file: string, options: LoadOptions = {}): Promise<Plan> {
+  const path = resolve(file);
+  const text = await readScenarioText(file, path);
+  return parseScenario(text, path, options);
+}
+
+/** Same as loadScenario for text already in memory (bench init's self-check, tests). */
+export async function parseScenario(text: string, path: string, options: LoadOptions = {}): Promise<Plan> {
+  if (text.length > MAX_SCENARIO_BYTES) throw new UsageError(`scenario ${path} is larger than ${MAX_SCENARIO_BYTES} bytes`);
+  const source = parseYamlSource(text);
+  const problems = new ProblemList(path, source.locate);
+  for (const issue of source.issues) problems.addAt({ file: path, ...issue.position, path: '', message: issue.message });
+  if (source.issues.length > 0) throw new ScenarioError(problems.sorted());
+  const envSecrets = substituteEnv(source.doc, options.env ?? process.env, problems);
+  const data = toPlainData(source);
+  if ('issue' in data) {
+    problems.addAt({ file: path, ...data.issue.position, path: '', message: data.issue.message });
+    throw new ScenarioError(problems.sorted());
+  }
+  if (data.value === null || typeof data.value !== 'object' || Array.isArray(data.value)) {
+    problems.add([], 'a scenario is a map with at least "load" and "flows" (try `bench init`)');
+    throw new ScenarioError(problems.sorted());
+  }
+  for (const issue of checkAgainstSchema(scenarioSchema, data.value)) problems.add(issue.path, issue.message, issue.anchor);
+  const value = data.value as Record<string, unknown>;
+  const dataSources = await loadDataSources(value.data, dirname(path), problems);
+  const plan = compilePlan({ value, file: path, dataSources, envSecrets, problems });
+  if (problems.problems.length > 0) throw new ScenarioError(problems.sorted());
+  return plan;
+}
+
+async function readScenarioText(file: string, path: string): Promise<string> {
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new UsageError(`scenario ${file} is not a file`);
+    if (info.size > MAX_SCENARIO_BYTES) throw new UsageError(`scenario ${file} is ${info.size} bytes; the limit is ${MAX_SCENARIO_BYTES}`);
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(code === 'ENOENT' ? `scenario file not found: ${file}` : `cannot read scenario ${file} (${code ?? 'error'})`);
+  }
+}

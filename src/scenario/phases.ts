@@ -1,0 +1,48 @@
+// `load:` phases → Phase values (the schema already checked shapes and formats).
+import type { Phase } from '../types.js';
+import type { FieldPath, ProblemSink } from './problems.js';
+import { parseDuration, parseRate } from './units.js';
+
+export function compilePhases(load: unknown, problems: ProblemSink): Phase[] {
+  if (!Array.isArray(load)) return [];
+  return load.flatMap((raw, index) => {
+    const phase = compilePhase(raw, ['load', index], problems);
+    return phase ? [phase] : [];
+  });
+}
+
+function compilePhase(raw: unknown, path: FieldPath, problems: ProblemSink): Phase | null {
+  if (raw === null || typeof raw !== 'object') return null;
+  const spec = raw as Record<string, unknown>;
+  const durationMs = parseDuration(spec.duration);
+  if (durationMs === null) return null;
+  if (durationMs === 0) problems.add([...path, 'duration'], 'must be longer than 0');
+  if (spec.vus !== undefined) {
+    const think = checkThink(spec.think ?? 0, [...path, 'think'], problems);
+    if (!Number.isInteger(spec.vus) || !think) return null;
+    return { kind: 'closed', durationMs, vus: spec.vus as number, thinkMinMs: think.minMs, thinkMaxMs: think.maxMs };
+  }
+  const rate = parseRate(spec.rate);
+  const rampTo = spec.rampTo === undefined ? rate : parseRate(spec.rampTo);
+  if (rate === null || rampTo === null) return null;
+  if (rate === 0 && rampTo === 0) problems.add([...path, 'rate'], 'rate and rampTo are both 0: the phase would send nothing');
+  return { kind: 'open', durationMs, rate, rampTo };
+}
+
+/** "50ms" or "50ms..200ms" → a uniform range in ms; null when malformed or reversed. */
+export function parseThink(input: unknown): { minMs: number; maxMs: number } | null {
+  if (typeof input === 'string' && input.includes('..')) {
+    const [low, high] = input.split('..').map((part) => parseDuration(part.trim()));
+    if (low === null || high === null || low === undefined || high === undefined || high < low) return null;
+    return { minMs: low, maxMs: high };
+  }
+  const ms = parseDuration(input);
+  return ms === null ? null : { minMs: ms, maxMs: ms };
+}
+
+/** Reports a reversed range, which the schema pattern cannot see. */
+export function checkThink(input: unknown, path: FieldPath, problems: ProblemSink): { minMs: number; maxMs: number } | null {
+  const think = parseThink(input);
+  if (!think && typeof input === 'string' && input.includes('..')) problems.add(path, `"${input}": the range must go from low to high`);
+  return think;
+}

@@ -1,0 +1,204 @@
+// The one source of truth for the scenario file's shape. The validator (schema-check.ts) reads it, and
+// schema/scenario.schema.json is this object printed (regenerate: writeSchemaFile, or
+// `UPDATE_SCHEMA=1 npx vitest run test/scenario-schema.test.ts`), so editors with yaml-language-server
+// give the same answers as `bench validate`. Draft-07; only the keywords schema-check.ts understands.
+
+export type JsonSchema = { [keyword: string]: unknown };
+
+export const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head'] as const;
+
+const DURATION_PATTERN = '^(\\d+(\\.\\d+)?|(\\d+(\\.\\d+)?(us|µs|ms|s|m|h))+)$';
+const RANGE_PART = '(\\d+(\\.\\d+)?(us|µs|ms|s|m|h))+';
+const THINK_PATTERN = `^(\\d+(\\.\\d+)?|${RANGE_PART}(\\s*\\.\\.\\s*${RANGE_PART})?)$`;
+const RATE_PATTERN = '^\\d+(\\.\\d+)?\\s*(/\\s*\\d*\\s*(s|sec|second|m|min|minute|h|hour))?$';
+
+const duration = {
+  description: 'Go-style duration: 500ms, 30s, 1m30s (a bare number is milliseconds)',
+  type: ['string', 'number'],
+  minimum: 0,
+  pattern: DURATION_PATTERN,
+  patternErrorMessage: 'must be a duration like 500ms, 30s or 1m30s',
+};
+
+const think = {
+  description: 'pause: a duration (50ms) or a uniform random range (50ms..200ms)',
+  type: ['string', 'number'],
+  minimum: 0,
+  pattern: THINK_PATTERN,
+  patternErrorMessage: 'must be a duration like 100ms or a range like 50ms..200ms',
+};
+
+const rate = {
+  description: 'arrivals per second: 100/s, 6000/m (a bare number is per second)',
+  type: ['string', 'number'],
+  minimum: 0,
+  pattern: RATE_PATTERN,
+  patternErrorMessage: 'must be a rate like 100/s or 6000/m',
+};
+
+const scalarValue = { type: ['string', 'number', 'boolean'] };
+
+const headers = {
+  description: 'header name → value; {{ templates }} allowed in step headers',
+  type: 'object',
+  additionalProperties: scalarValue,
+};
+
+const openPhase = {
+  description: 'open model: arrivals per second, independent of response times',
+  type: 'object',
+  properties: { duration, rate, rampTo: { ...rate, description: 'ramp linearly to this rate by the end of the phase' } },
+  required: ['duration', 'rate'],
+  additionalProperties: false,
+};
+
+const closedPhase = {
+  description: 'closed model: vus users, each looping over flows',
+  type: 'object',
+  properties: {
+    duration,
+    vus: { type: 'integer', minimum: 1, description: 'concurrent users' },
+    think: { ...think, description: 'pause between iterations' },
+  },
+  required: ['duration', 'vus'],
+  additionalProperties: false,
+};
+
+const phase = { if: { type: 'object', required: ['vus'] }, then: { $ref: '#/definitions/closedPhase' }, else: { $ref: '#/definitions/openPhase' } };
+
+const statusCode = { type: 'integer', minimum: 100, maximum: 599 };
+
+const expect = {
+  type: 'object',
+  properties: {
+    status: { ...statusCode, type: ['integer', 'array'], items: statusCode, minItems: 1, description: 'accepted status (or list)' },
+    headers: { type: 'object', additionalProperties: { type: 'string' }, description: 'header → exact value or /regex/' },
+    json: { type: 'object', description: 'JSONPath ($.id) → expected value or /regex/' },
+    contains: { type: 'string', description: 'the body contains this text' },
+  },
+  additionalProperties: false,
+};
+
+const capture = {
+  description: 'variable name → $.jsonpath, { header: name } or { regex: "...", group: 1 }',
+  type: 'object',
+  additionalProperties: {
+    anyOf: [
+      { type: 'string', pattern: '^\\$', patternErrorMessage: 'must be a JSONPath starting with $' },
+      { type: 'object', properties: { header: { type: 'string' } }, required: ['header'], additionalProperties: false },
+      {
+        type: 'object',
+        properties: { regex: { type: 'string' }, group: { type: 'integer', minimum: 0 } },
+        required: ['regex'],
+        additionalProperties: false,
+      },
+    ],
+  },
+};
+
+const graphql = {
+  type: 'object',
+  properties: { query: { type: 'string' }, variables: { type: 'object' }, operationName: { type: 'string' } },
+  required: ['query'],
+  additionalProperties: false,
+};
+
+const path = { type: 'string', description: 'path (/api/x/{{ id }}) relative to target, or an absolute URL' };
+
+const requestStep = {
+  type: 'object',
+  properties: {
+    name: { type: 'string', description: 'endpoint name in reports (default: METHOD /path)' },
+    ...Object.fromEntries(METHODS.map((method) => [method, path])),
+    graphql,
+    headers,
+    query: { type: 'object', additionalProperties: scalarValue, description: 'query parameters' },
+    json: { description: 'JSON body; sets content-type: application/json' },
+    body: { type: 'string', description: 'raw body' },
+    expect,
+    capture,
+  },
+  oneOf: [...METHODS, 'graphql'].map((method) => ({ required: [method] })),
+  not: { required: ['json', 'body'] },
+  additionalProperties: false,
+};
+
+const thinkStep = { type: 'object', properties: { think }, required: ['think'], additionalProperties: false };
+
+const step = { if: { type: 'object', required: ['think'] }, then: { $ref: '#/definitions/thinkStep' }, else: { $ref: '#/definitions/requestStep' } };
+
+const slo = {
+  anyOf: [
+    { type: 'string', description: '"p95 < 200ms", "error_rate < 1%", "get-product: p99 < 300ms"' },
+    {
+      type: 'object',
+      properties: {
+        expr: { type: 'string' },
+        endpoint: { type: 'string' },
+        abortOnFail: { type: 'boolean', description: 'stop the run as soon as this fails' },
+        window: { ...duration, description: 'evaluate abortOnFail over this trailing window' },
+      },
+      required: ['expr'],
+      additionalProperties: false,
+    },
+    { type: 'object', description: 'endpoint: expression', minProperties: 1, maxProperties: 1, additionalProperties: { type: 'string' } },
+  ],
+};
+
+export const scenarioSchema: JsonSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://github.com/bench/bench/schema/scenario.schema.json',
+  title: 'bench scenario',
+  type: 'object',
+  properties: {
+    name: { type: 'string', description: 'scenario name (default: file name)' },
+    target: { type: 'string', description: 'base URL, e.g. http://127.0.0.1:3000 (--target overrides)' },
+    http: {
+      type: 'object',
+      properties: {
+        timeout: { ...duration, description: 'per-request deadline (default 10s)' },
+        connections: { type: 'integer', minimum: 1, description: 'connections per origin' },
+        maxInFlight: { type: 'integer', minimum: 1, description: 'open model: arrivals beyond this many in flight are dropped (default 10000)' },
+        headers,
+        graphqlPath: { type: 'string', description: 'where graphql steps post (default /graphql)' },
+      },
+      additionalProperties: false,
+    },
+    maxRate: { ...rate, description: 'safety ceiling on arrivals per second' },
+    load: { type: 'array', items: { $ref: '#/definitions/phase' }, minItems: 1, description: 'phases, in order' },
+    variables: { type: 'object', description: 'constants usable as {{ name }}' },
+    data: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        properties: { csv: { type: 'string', description: 'path relative to this file' }, order: { enum: ['sequential', 'random'] } },
+        required: ['csv'],
+        additionalProperties: false,
+      },
+    },
+    setup: { type: 'array', items: { $ref: '#/definitions/step' }, description: 'steps run once before the load' },
+    flows: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        properties: {
+          name: { type: 'string' },
+          weight: { type: 'number', exclusiveMinimum: 0 },
+          steps: { type: 'array', minItems: 1, items: { $ref: '#/definitions/step' } },
+        },
+        required: ['steps'],
+        additionalProperties: false,
+      },
+    },
+    slo: { type: 'array', items: slo, description: 'absent: p95 < 200ms, rps >= 100, error_rate < 1%' },
+  },
+  required: ['load', 'flows'],
+  additionalProperties: false,
+  definitions: { phase, openPhase, closedPhase, step, thinkStep, requestStep },
+};
+
+/** The published file's exact text. */
+export function schemaFileText(): string {
+  return `${JSON.stringify(scenarioSchema, null, 2)}\n`;
+}

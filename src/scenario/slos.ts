@@ -1,0 +1,60 @@
+// `slo:` entries → SloSpec. Accepts "p95 < 200ms", "get-product: p99 < 300ms" (quoted, or YAML's map
+// form `- get-product: p99 < 300ms`) and { expr, endpoint?, abortOnFail?, window? }.
+import type { SloSpec } from '../types.js';
+import { defaultSlos, parseSlo } from '../slo/parse.js';
+import { didYouMean, type FieldPath, type ProblemSink } from './problems.js';
+import { parseDuration } from './units.js';
+
+const ENDPOINT_PREFIX = /^\s*([^:]+?)\s*:\s+(.+)$/;
+
+export function compileSlos(raw: unknown, endpoints: readonly string[], problems: ProblemSink): { slo: SloSpec[]; sloDefaults: boolean } {
+  if (raw === undefined || raw === null) return { slo: defaultSlos(), sloDefaults: true };
+  if (!Array.isArray(raw)) return { slo: [], sloDefaults: false };
+  const slo = raw.flatMap((item, index) => {
+    const spec = compileOne(item, ['slo', index], endpoints, problems);
+    return spec ? [spec] : [];
+  });
+  return { slo, sloDefaults: false };
+}
+
+interface SloEntry {
+  /** as the user wrote it, for reports */
+  written: string;
+  expr: string;
+  endpoint: string | null;
+  abortOnFail: boolean;
+  window: unknown;
+  path: FieldPath;
+}
+
+function entryOf(item: unknown, path: FieldPath): SloEntry | null {
+  if (typeof item === 'string') {
+    const prefixed = ENDPOINT_PREFIX.exec(item);
+    const [expr, endpoint] = prefixed ? [prefixed[2]!, prefixed[1]!] : [item, null];
+    return { written: item, expr, endpoint, abortOnFail: false, window: undefined, path };
+  }
+  if (item === null || typeof item !== 'object') return null;
+  const spec = item as Record<string, unknown>;
+  if (typeof spec.expr === 'string') {
+    const endpoint = typeof spec.endpoint === 'string' ? spec.endpoint : null;
+    return { written: spec.expr, expr: spec.expr, endpoint, abortOnFail: spec.abortOnFail === true, window: spec.window, path: [...path, 'expr'] };
+  }
+  const [first] = Object.entries(spec);
+  if (!first || typeof first[1] !== 'string') return null;
+  return { written: `${first[0]}: ${first[1]}`, expr: first[1], endpoint: first[0], abortOnFail: false, window: undefined, path: [...path, first[0]] };
+}
+
+function compileOne(item: unknown, path: FieldPath, endpoints: readonly string[], problems: ProblemSink): SloSpec | null {
+  const entry = entryOf(item, path);
+  if (!entry) return null;
+  const parsed = parseSlo(entry.expr);
+  if ('error' in parsed) {
+    problems.add(entry.path, parsed.error);
+    return null;
+  }
+  if (entry.endpoint !== null && !endpoints.includes(entry.endpoint)) {
+    problems.add(entry.path, `no step is named "${entry.endpoint}"${didYouMean(entry.endpoint, endpoints)} (endpoints: ${endpoints.join(', ') || 'none'})`);
+  }
+  const windowMs = entry.window === undefined ? 0 : (parseDuration(entry.window) ?? 0);
+  return { expr: entry.written, endpoint: entry.endpoint, ...parsed, abortOnFail: entry.abortOnFail, windowMs };
+}

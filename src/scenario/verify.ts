@@ -1,0 +1,241 @@
+// A request step's `expect:` and `capture:` → one verify(res, vars) closure. Cheap by construction:
+// Failure objects are built at load, the body is JSON-parsed at most once per response, and header-only
+// steps never ask the engine for the body.
+import type { Failure, ResponseView, Vars } from '../types.js';
+import { compileJsonPath, type JsonLookup } from './json-path.js';
+import type { FieldPath, ProblemSink } from './problems.js';
+import { stringify, type TemplateScope } from './template.js';
+import { compileValue } from './template-value.js';
+
+export type Verify = (res: ResponseView, vars: Vars) => Failure | null;
+
+export interface CompiledVerify {
+  verify: Verify;
+  readBody: boolean;
+  /** names this step captures (visible to later steps) */
+  captures: string[];
+}
+
+/** One response, with the body parsed lazily and at most once. */
+class ResponseReader {
+  private parsed: { ok: boolean; value: unknown } | undefined;
+
+  constructor(readonly view: ResponseView) {}
+
+  json(): { ok: boolean; value: unknown } {
+    if (this.parsed === undefined) this.parsed = parseJson(this.view.body);
+    return this.parsed;
+  }
+
+  header(name: string): string | undefined {
+    const value = this.view.headers[name];
+    return Array.isArray(value) ? value.join(', ') : value;
+  }
+}
+
+function parseJson(body: string | null): { ok: boolean; value: unknown } {
+  if (body === null) return { ok: false, value: undefined };
+  try {
+    return { ok: true, value: JSON.parse(body) };
+  } catch {
+    return { ok: false, value: undefined };
+  }
+}
+
+/** A check passes (true) or fails with its precomputed Failure. */
+interface Check {
+  failure: Failure;
+  needsBody: boolean;
+  passes(res: ResponseReader, vars: Vars): boolean;
+}
+
+export const CAPTURE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export function compileVerify(
+  step: Record<string, unknown>,
+  path: FieldPath,
+  scope: TemplateScope,
+  problems: ProblemSink,
+): CompiledVerify {
+  const expect = asMap(step.expect);
+  const status = statusCheck(expect.status);
+  const checks: Check[] = [];
+  if (step.graphql !== undefined) checks.push(graphqlErrorsCheck());
+  checks.push(...headerChecks(asMap(expect.headers), [...path, 'expect', 'headers'], problems));
+  if (typeof expect.contains === 'string') checks.push(containsCheck(expect.contains));
+  checks.push(...jsonChecks(asMap(expect.json), [...path, 'expect', 'json'], scope, problems));
+  const captures = compileCaptures(asMap(step.capture), [...path, 'capture'], problems);
+  checks.push(...captures);
+  const verify = (view: ResponseView, vars: Vars): Failure | null => {
+    if (!status.accepts(view.status)) return status.failure;
+    if (checks.length === 0) return null;
+    const reader = new ResponseReader(view);
+    for (const check of checks) if (!check.passes(reader, vars)) return check.failure;
+    return null;
+  };
+  return { verify, readBody: checks.some((c) => c.needsBody), captures: Object.keys(asMap(step.capture)) };
+}
+
+function asMap(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function statusCheck(expected: unknown): { accepts(status: number): boolean; failure: Failure } {
+  const list = (Array.isArray(expected) ? expected : [expected]).filter((s): s is number => Number.isInteger(s));
+  if (list.length === 0) return { accepts: (status) => status < 400, failure: { kind: 'status', check: 'status 2xx/3xx' } };
+  const accepted = new Set(list);
+  return { accepts: (status) => accepted.has(status), failure: { kind: 'status', check: `status ${list.join('|')}` } };
+}
+
+function graphqlErrorsCheck(): Check {
+  return {
+    failure: { kind: 'check', check: 'graphql errors' },
+    needsBody: true,
+    passes: (res) => {
+      const json = res.json();
+      if (!json.ok) return false;
+      const errors = (json.value as { errors?: unknown } | null)?.errors;
+      return !(Array.isArray(errors) && errors.length > 0);
+    },
+  };
+}
+
+function headerChecks(expected: Record<string, unknown>, path: FieldPath, problems: ProblemSink): Check[] {
+  return Object.entries(expected).flatMap(([name, raw]) => {
+    if (typeof raw !== 'string') return [];
+    const header = name.toLowerCase();
+    const failure: Failure = { kind: 'check', check: `header ${header}` };
+    const regex = regexLiteral(raw, [...path, name], problems);
+    if (regex === null) return [];
+    const matches = regex ? (value: string) => regex.test(value) : (value: string) => value === raw;
+    const passes = (res: ResponseReader) => {
+      const value = res.header(header);
+      return value !== undefined && matches(value);
+    };
+    return [{ failure, needsBody: false, passes }];
+  });
+}
+
+/** "/regex/flags" → RegExp; plain text → undefined; a bad regex → null (and a problem). */
+function regexLiteral(text: string, path: FieldPath, problems: ProblemSink): RegExp | undefined | null {
+  const m = /^\/(.*)\/([dgimsuy]*)$/s.exec(text);
+  if (!m) return undefined;
+  try {
+    return new RegExp(m[1]!, m[2]!.replace('g', ''));
+  } catch (error) {
+    problems.add(path, badRegex(error));
+    return null;
+  }
+}
+
+function containsCheck(text: string): Check {
+  return {
+    failure: { kind: 'check', check: `contains ${JSON.stringify(text)}` },
+    needsBody: true,
+    passes: (res) => res.view.body !== null && res.view.body.includes(text),
+  };
+}
+
+function jsonChecks(expected: Record<string, unknown>, path: FieldPath, scope: TemplateScope, problems: ProblemSink): Check[] {
+  return Object.entries(expected).flatMap(([jsonPath, raw]) => {
+    const lookup = jsonLookup(jsonPath, [...path, jsonPath], problems);
+    if (!lookup) return [];
+    const pattern = typeof raw === 'string' ? regexLiteral(raw, [...path, jsonPath], problems) : undefined;
+    if (pattern === null) return [];
+    const value = compileValue(raw, scope, [...path, jsonPath], problems);
+    const matches = pattern ? (actual: unknown) => pattern.test(stringify(actual)) : (actual: unknown, vars: Vars) => deepEqual(actual, value.render(vars));
+    return [
+      {
+        failure: { kind: 'check', check: `json ${jsonPath}` },
+        needsBody: true,
+        passes: (res: ResponseReader, vars: Vars) => {
+          const json = res.json();
+          if (!json.ok) return false;
+          const found = lookup(json.value);
+          return found.found && matches(found.value, vars);
+        },
+      },
+    ];
+  });
+}
+
+function jsonLookup(jsonPath: string, path: FieldPath, problems: ProblemSink): JsonLookup | null {
+  try {
+    return compileJsonPath(jsonPath);
+  } catch (error) {
+    problems.add(path, (error as Error).message);
+    return null;
+  }
+}
+
+function compileCaptures(spec: Record<string, unknown>, path: FieldPath, problems: ProblemSink): Check[] {
+  return Object.entries(spec).flatMap(([name, how]) => {
+    if (!CAPTURE_NAME.test(name)) problems.add([...path, name], `capture name "${name}" must be letters, digits and _ (usable as {{ ${name} }})`, 'key');
+    const extract = compileExtractor(how, [...path, name], problems);
+    if (!extract) return [];
+    const failure: Failure = { kind: 'check', check: `capture ${name}` };
+    return [
+      {
+        failure,
+        needsBody: extract.needsBody,
+        passes: (res: ResponseReader, vars: Vars) => {
+          const value = extract.read(res);
+          if (value === undefined) return false;
+          vars[name] = value;
+          return true;
+        },
+      },
+    ];
+  });
+}
+
+interface Extractor {
+  needsBody: boolean;
+  read(res: ResponseReader): unknown;
+}
+
+function compileExtractor(how: unknown, path: FieldPath, problems: ProblemSink): Extractor | null {
+  if (typeof how === 'string') {
+    const lookup = jsonLookup(how, path, problems);
+    if (!lookup) return null;
+    return { needsBody: true, read: (res) => (res.json().ok ? lookup(res.json().value).value : undefined) };
+  }
+  const spec = asMap(how);
+  if (typeof spec.header === 'string') {
+    const header = spec.header.toLowerCase();
+    return { needsBody: false, read: (res) => res.header(header) };
+  }
+  if (typeof spec.regex === 'string') return regexExtractor(spec.regex, spec.group, path, problems);
+  return null;
+}
+
+function regexExtractor(source: string, group: unknown, path: FieldPath, problems: ProblemSink): Extractor | null {
+  let regex: RegExp;
+  try {
+    regex = new RegExp(source);
+  } catch (error) {
+    problems.add([...path, 'regex'], badRegex(error));
+    return null;
+  }
+  const groups = new RegExp(`${source}|`).exec('')!.length - 1;
+  const index = typeof group === 'number' ? group : groups > 0 ? 1 : 0;
+  if (index > groups) {
+    problems.add([...path, 'group'], `the regex has ${groups} group(s), so there is no group ${index}`);
+    return null;
+  }
+  return { needsBody: true, read: (res) => (res.view.body === null ? undefined : regex.exec(res.view.body)?.[index]) };
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keysA = Object.keys(a);
+  const keysB = Object.keys(b);
+  if (keysA.length !== keysB.length) return false;
+  return keysA.every((key) => deepEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+}
+
+function badRegex(error: unknown): string {
+  return (error as Error).message.replace(/^Invalid regular expression: /, 'invalid regular expression ');
+}
