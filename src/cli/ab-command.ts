@@ -6,7 +6,7 @@ import type { RunResult } from '../types.js';
 import { EXIT, UsageError } from '../errors.js';
 import { compareResults, defaultRegressionBounds, parseRegressionBounds, type Comparison } from '../compare/index.js';
 import { combineRounds } from '../merge/rounds.js';
-import { reporters } from '../report/index.js';
+import { makeRedactor, reporters } from '../report/index.js';
 import { runScenario, type RunFlags } from './run-command.js';
 import { emitComparison } from './compare-command.js';
 import { writeReports } from './write-reports.js';
@@ -55,12 +55,14 @@ export async function runAb(file: string, targets: NamedTarget[], flags: AbFlags
   const rounds = roundCount(flags.rounds);
   const outDir = resolve(flags.out ?? `${defaultOutDir(label, Date.now())}`);
   const perTarget = new Map<string, RunResult[]>(targets.map((t) => [t.name, []]));
+  const secrets = new Set<string>();
   let interrupted = false;
   for (let r = 0; r < rounds && !interrupted; r++) {
     for (const target of roundOrder(targets, r)) {
-      const roundFlags: RunFlags = { ...flags, target: target.url, out: join(outDir, target.name, `round-${r + 1}`), json: false, quiet: true };
+      const roundFlags: RunFlags = { ...flags, target: target.url, out: join(outDir, target.name, `round-${r + 1}`), json: false, quiet: true, noCiPublish: true };
       if (!flags.quiet) io.err(`bench: round ${r + 1}/${rounds} · ${target.name} (${target.url})`);
-      const { result } = await runScenario(file, roundFlags, io, target.name);
+      const { result, secrets: roundSecrets } = await runScenario(file, roundFlags, io, target.name);
+      roundSecrets.forEach((s) => secrets.add(s));
       perTarget.get(target.name)!.push(result);
       if (!flags.quiet) io.err(`        ${roundLine(result)}`);
       if (result.stopReason === 'interrupted') {
@@ -69,10 +71,11 @@ export async function runAb(file: string, targets: NamedTarget[], flags: AbFlags
       }
     }
   }
+  const redact = makeRedactor([...secrets]);
   const combined = targets.map((t) => combineRounds(perTarget.get(t.name)!, t.name));
   combined.forEach((result, i) => {
-    writeReports(result, { outDir: join(outDir, targets[i]!.name), redact: (s) => s, env: {}, log: io.err });
-    if (!flags.quiet && !flags.json) io.err(`\n── ${targets[i]!.name} (${rounds} round${rounds === 1 ? '' : 's'}) ──\n${reporters.terminal(result, { color: flags.color })}`);
+    writeReports(result, { outDir: join(outDir, targets[i]!.name), redact, env: io.env, log: io.err });
+    if (!flags.quiet && !flags.json) io.err(redact(`\n── ${targets[i]!.name} (${rounds} round${rounds === 1 ? '' : 's'}) ──\n${reporters.terminal(result, { color: flags.color, redact })}`));
   });
   const bounds = flags.maxRegression ? parseRegressionBounds(flags.maxRegression) : defaultRegressionBounds();
   const [a, b] = targets as [NamedTarget, NamedTarget];

@@ -20,7 +20,7 @@ export async function mergeCommand(files: string[], flags: MergeFlags, io: Conso
   const outDir = resolve(flags.out);
   writeReports(merged, { outDir, redact: identity, env: io.env, log: io.err });
   if (flags.json) io.out(reporters.json(merged, { color: false }));
-  else if (!flags.quiet) io.err(reporters.terminal(merged, { color: flags.color }));
+  if (!flags.quiet) io.err(reporters.terminal(merged, { color: flags.color }));
   if (!flags.quiet) io.err(`bench: merged ${files.length} results into ${outDir}`);
   return exitCodeFor(merged);
 }

@@ -26,12 +26,16 @@ export interface RunFlags extends LoadOverrides {
   segment?: string;
   startAt?: string;
   preflight?: boolean;
+  /** A/B rounds: no job summary or annotations per round; the combined result publishes once */
+  noCiPublish?: boolean;
 }
 
 export interface RunOutcome {
   result: RunResult;
   outDir: string;
   exitCode: number;
+  /** values to redact from anything derived from this run */
+  secrets: string[];
 }
 
 export async function runCommand(file: string, flags: RunFlags, io: Console): Promise<number> {
@@ -77,14 +81,15 @@ export async function runScenario(file: string, flags: RunFlags, io: Console, la
   }
   const result = buildResult(plan, ran.summary, { startedAt: ran.engine.startedAt, durationMs: ran.engine.durationMs, stopReason: ran.engine.stopReason, segment });
   const outDir = resolve(flags.out ?? defaultOutDir(plan.name, ran.engine.startedAt));
-  writeReports(result, { outDir, redact, env: io.env, log });
+  writeReports(result, { outDir, redact, env: flags.noCiPublish ? {} : io.env, log });
 
   if (flags.json) io.out(redact(reporters.json(result, { color: false, redact })));
-  if (!flags.quiet && !flags.json) io.err(redact(reporters.terminal(result, { color: flags.color, redact })));
+  // --json moves the machine-readable result to stdout; the human summary stays, on stderr.
+  if (!flags.quiet) io.err(redact(reporters.terminal(result, { color: flags.color, redact })));
   for (const [kind, detail] of Object.entries(ran.engine.errorDetails)) if (!flags.quiet) log(`bench: first ${kind} error: ${detail}`);
   if (ran.abortedBy && !flags.quiet) log(`bench: stopped early: "${ran.abortedBy.expr}" failed over its window (abortOnFail)`);
   if (!flags.quiet) log(`bench: reports written to ${outDir}`);
-  return { result, outDir, exitCode: exitCodeFor(result) };
+  return { result, outDir, exitCode: exitCodeFor(result), secrets: plan.secrets };
 }
 
 export function exitCodeFor(result: RunResult): number {
