@@ -45,8 +45,8 @@ describe('loadScenario: a valid file', () => {
     expect(plan.flows[0]!.steps[2]).toEqual({ kind: 'think', minMs: 50, maxMs: 50 });
     expect(plan.slo.map((s) => [s.expr, s.endpoint, s.metric, s.threshold, s.abortOnFail, s.windowMs])).toEqual([
       ['p95 < 200ms', null, 'p95', 200, false, 0],
-      ['login: p99 < 300ms', 'login', 'p99', 300, false, 0],
-      ['cart: error_rate < 1%', 'cart', 'error_rate', 0.01, false, 0],
+      ['p99 < 300ms', 'login', 'p99', 300, false, 0],
+      ['error_rate < 1%', 'cart', 'error_rate', 0.01, false, 0],
       ['p99 < 1s', 'login', 'p99', 1000, true, 10_000],
     ]);
     expect(plan.sloDefaults).toBe(false);

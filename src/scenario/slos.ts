@@ -18,8 +18,7 @@ export function compileSlos(raw: unknown, endpoints: readonly string[], problems
 }
 
 interface SloEntry {
-  /** as the user wrote it, for reports */
-  written: string;
+  /** the expression without its endpoint prefix */
   expr: string;
   endpoint: string | null;
   abortOnFail: boolean;
@@ -31,17 +30,17 @@ function entryOf(item: unknown, path: FieldPath): SloEntry | null {
   if (typeof item === 'string') {
     const prefixed = ENDPOINT_PREFIX.exec(item);
     const [expr, endpoint] = prefixed ? [prefixed[2]!, prefixed[1]!] : [item, null];
-    return { written: item, expr, endpoint, abortOnFail: false, window: undefined, path };
+    return { expr, endpoint, abortOnFail: false, window: undefined, path };
   }
   if (item === null || typeof item !== 'object') return null;
   const spec = item as Record<string, unknown>;
   if (typeof spec.expr === 'string') {
     const endpoint = typeof spec.endpoint === 'string' ? spec.endpoint : null;
-    return { written: spec.expr, expr: spec.expr, endpoint, abortOnFail: spec.abortOnFail === true, window: spec.window, path: [...path, 'expr'] };
+    return { expr: spec.expr, endpoint, abortOnFail: spec.abortOnFail === true, window: spec.window, path: [...path, 'expr'] };
   }
   const [first] = Object.entries(spec);
   if (!first || typeof first[1] !== 'string') return null;
-  return { written: `${first[0]}: ${first[1]}`, expr: first[1], endpoint: first[0], abortOnFail: false, window: undefined, path: [...path, first[0]] };
+  return { expr: first[1], endpoint: first[0], abortOnFail: false, window: undefined, path: [...path, first[0]] };
 }
 
 function compileOne(item: unknown, path: FieldPath, endpoints: readonly string[], problems: ProblemSink): SloSpec | null {
@@ -56,5 +55,6 @@ function compileOne(item: unknown, path: FieldPath, endpoints: readonly string[]
     problems.add(entry.path, `no step is named "${entry.endpoint}"${didYouMean(entry.endpoint, endpoints)} (endpoints: ${endpoints.join(', ') || 'none'})`);
   }
   const windowMs = entry.window === undefined ? 0 : (parseDuration(entry.window) ?? 0);
-  return { expr: entry.written, endpoint: entry.endpoint, ...parsed, abortOnFail: entry.abortOnFail, windowMs };
+  // The endpoint travels in its own field; reports add it next to the expression.
+  return { expr: entry.expr, endpoint: entry.endpoint, ...parsed, abortOnFail: entry.abortOnFail, windowMs };
 }
