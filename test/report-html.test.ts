@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reporters } from '../src/report/index.js';
+import { makeRedactor, reporters } from '../src/report/index.js';
+import { writeReports } from '../src/cli/write-reports.js';
 import { buildResult, failingResult } from './fixtures/results/build.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -76,6 +77,23 @@ describe('report.html in chromium', () => {
     expect(pageErrors).toEqual([]);
     expect(consoleErrors).toEqual([]);
     expect(requests).toEqual([fileUrl]);
+  });
+
+  it('still renders when written the way `bench run` writes it, with secrets to redact', async () => {
+    // The CLI passes a redactor holding the run's secrets; uPlot's inlined code contains `key=`, which a
+    // redactor applied to the whole file once corrupted (a page error, no charts).
+    const out = join(dir, 'cli');
+    writeReports(failingResult(), { outDir: out, redact: makeRedactor(['s3cret-token-value']), env: {}, log: () => undefined });
+    const page = await browser!.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    try {
+      await page.goto(pathToFileURL(join(out, 'report.html')).href, { waitUntil: 'load' });
+      await page.waitForFunction(() => document.querySelectorAll('.uplot canvas').length >= 3, undefined, { timeout: 10_000 });
+    } finally {
+      await page.close();
+    }
+    expect(pageErrors).toEqual([]);
   });
 
   it('shows "No data." instead of failing when the run measured nothing', async () => {

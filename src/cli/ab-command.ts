@@ -75,7 +75,7 @@ export async function runAb(file: string, targets: NamedTarget[], flags: AbFlags
   const combined = targets.map((t) => combineRounds(perTarget.get(t.name)!, t.name));
   combined.forEach((result, i) => {
     writeReports(result, { outDir: join(outDir, targets[i]!.name), redact, env: io.env, log: io.err });
-    if (!flags.quiet && !flags.json) io.err(redact(`\n── ${targets[i]!.name} (${rounds} round${rounds === 1 ? '' : 's'}) ──\n${reporters.terminal(result, { color: flags.color, redact })}`));
+    if (!flags.quiet && !flags.json) io.err(`\n── ${targets[i]!.name} (${rounds} round${rounds === 1 ? '' : 's'}) ──\n${reporters.terminal(result, { color: flags.color, redact })}`);
   });
   const bounds = flags.maxRegression ? parseRegressionBounds(flags.maxRegression) : defaultRegressionBounds();
   const [a, b] = targets as [NamedTarget, NamedTarget];

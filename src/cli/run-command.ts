@@ -83,9 +83,9 @@ export async function runScenario(file: string, flags: RunFlags, io: Console, la
   const outDir = resolve(flags.out ?? defaultOutDir(plan.name, ran.engine.startedAt));
   writeReports(result, { outDir, redact, env: flags.noCiPublish ? {} : io.env, log });
 
-  if (flags.json) io.out(redact(reporters.json(result, { color: false, redact })));
+  if (flags.json) io.out(reporters.json(result, { color: false, redact }));
   // --json moves the machine-readable result to stdout; the human summary stays, on stderr.
-  if (!flags.quiet) io.err(redact(reporters.terminal(result, { color: flags.color, redact })));
+  if (!flags.quiet) io.err(reporters.terminal(result, { color: flags.color, redact }));
   for (const [kind, detail] of Object.entries(ran.engine.errorDetails)) if (!flags.quiet) log(`bench: first ${kind} error: ${detail}`);
   if (ran.abortedBy && !flags.quiet) log(`bench: stopped early: "${ran.abortedBy.expr}" failed over its window (abortOnFail)`);
   if (!flags.quiet) log(`bench: reports written to ${outDir}`);

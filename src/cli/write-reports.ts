@@ -29,7 +29,9 @@ export function writeReports(result: RunResult, options: WriteOptions): string[]
   for (const [format, file] of Object.entries(REPORT_FILES) as Array<[keyof typeof REPORT_FILES, string]>) {
     const path = join(options.outDir, file);
     try {
-      writeFileAtomic(path, options.redact(reporters[format](result, { color: false, redact: options.redact })));
+      // Reporters redact the result's text themselves; redacting their whole output again would also
+      // rewrite inlined code (uPlot has `key=` in it) and could touch histogram base64.
+      writeFileAtomic(path, reporters[format](result, { color: false, redact: options.redact }));
       written.push(path);
     } catch (err) {
       failures.push(`${file}: ${(err as Error).message}`);
@@ -45,7 +47,7 @@ export function publishToCi(result: RunResult, options: Pick<WriteOptions, 'env'
   const summary = options.env.GITHUB_STEP_SUMMARY;
   if (summary) {
     try {
-      appendFileSync(summary, options.redact(reporters.md(result, { color: false, redact: options.redact })) + '\n');
+      appendFileSync(summary, reporters.md(result, { color: false, redact: options.redact }) + '\n');
     } catch (err) {
       options.log(`bench: could not append to GITHUB_STEP_SUMMARY: ${(err as Error).message}`);
     }
