@@ -76,4 +76,15 @@ describe('engine against a loopback server', () => {
     expect(s.totals.requests + s.totals.dropped).toBe(30);
     expect(s.totals.requests).toBe(5);
   });
+
+  it('puts a target path prefix before every step path', async () => {
+    const paths = new Set<string>();
+    server = await startServer((req, res) => {
+      paths.add(req.url ?? '');
+      res.end('ok');
+    });
+    const engine = new Engine(simplePlan(`${server.url}/api/v1/`, [open(20, 200)]));
+    await engine.run();
+    expect([...paths]).toEqual(['/api/v1/']);
+  });
 });
