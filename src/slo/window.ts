@@ -25,6 +25,8 @@ export function windowStats(timeline: readonly TimelinePoint[], windowMs: number
 export function failingAbortSlo(specs: readonly SloSpec[], timeline: readonly TimelinePoint[]): SloSpec | null {
   for (const spec of specs) {
     if (!spec.abortOnFail || spec.endpoint !== null) continue;
+    // Judge a full window only: two bad requests in the first second must not end a 10 s-window run.
+    if (timeline.length * 1000 < spec.windowMs) continue;
     const stats = windowStats(timeline, spec.windowMs);
     if (stats.requests === 0) continue;
     const [verdict] = evaluateSlos([spec], { totals: stats, endpoints: [] });

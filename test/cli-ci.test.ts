@@ -1,0 +1,149 @@
+// Acceptance (issue 5): CI gates end to end — exit codes, JUnit, GitHub summary and annotations,
+// Ctrl-C, abortOnFail, and secrets kept out of every output.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, type TestServer } from './helpers/servers.js';
+import { ensureBuilt, fixture, readJson, runCli, tempDir, type CliResult } from './helpers/cli.js';
+
+const SECRET = 'e2e-Secr3t-token-7f3a9c';
+
+describe('bench run on CI — 5% errors against error_rate < 1%, with a secret bearer token', () => {
+  let server: TestServer;
+  const out = tempDir();
+  const reportDir = join(out.path, 'run');
+  const summaryFile = join(out.path, 'step-summary.md');
+  const authHeaders = new Set<string>();
+  let run: CliResult;
+
+  beforeAll(async () => {
+    await ensureBuilt();
+    let seen = 0;
+    server = await startServer((req, res) => {
+      authHeaders.add(String(req.headers.authorization));
+      seen++;
+      res.statusCode = seen % 20 === 0 ? 500 : 200;
+      res.end('ok');
+    });
+    writeFileSync(summaryFile, '');
+    run = await runCli(['run', fixture('errors-5pct.yml'), '--target', server.url, '--out', reportDir], {
+      env: { SECRET, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summaryFile },
+      timeoutMs: 20_000,
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+    out.remove();
+  });
+
+  it('exits 1, and result.json shows the 5% error rate that failed', () => {
+    expect(run.code).toBe(1);
+    const result = readJson(join(reportDir, 'result.json'));
+    expect(result.pass).toBe(false);
+    const errorRate = result.slo.find((s: { expr: string }) => s.expr === 'error_rate < 1%');
+    expect(errorRate.pass).toBe(false);
+    expect(errorRate.actual).toBeGreaterThan(0.045);
+    expect(errorRate.actual).toBeLessThan(0.055);
+    expect(result.totals.statusCodes['500']).toBe(Math.floor(server.requests() / 20));
+  });
+
+  it('junit.xml has one testcase per SLO, with exactly the failed one marked', () => {
+    const xml = readFileSync(join(reportDir, 'junit.xml'), 'utf8');
+    const testcases = [...xml.matchAll(/<testcase\b[^>]*name="([^"]*)"[^>]*?(\/>|>([\s\S]*?)<\/testcase>)/g)];
+    expect(testcases.map((m) => m[1])).toEqual(['p95 &lt; 2s', 'error_rate &lt; 1%', 'requests &gt;= 1']);
+    const failed = testcases.filter((m) => (m[3] ?? '').includes('<failure'));
+    expect(failed.map((m) => m[1])).toEqual(['error_rate &lt; 1%']);
+    expect(xml).toMatch(/failures="1"/);
+  });
+
+  it('appends the SLO table to GITHUB_STEP_SUMMARY', () => {
+    const summary = readFileSync(summaryFile, 'utf8');
+    const markdown = readFileSync(join(reportDir, 'report.md'), 'utf8');
+    expect(summary).toContain('### SLOs');
+    expect(summary).toMatch(/\| error\\?_rate &lt; 1% \|.*❌ fail/);
+    expect(summary).toMatch(/\| p95 &lt; 2s \|.*✅ pass/);
+    expect(summary.trimEnd()).toBe(markdown.trimEnd());
+  });
+
+  it('prints one ::error annotation per failed SLO on stdout (GITHUB_ACTIONS=true)', () => {
+    const annotations = run.stdout.split('\n').filter((line) => line.startsWith('::error'));
+    expect(annotations).toHaveLength(1);
+    expect(annotations[0]).toContain('error_rate < 1%');
+  });
+
+  it('sends the ${SECRET} bearer token, yet it appears in no report file, stdout or stderr', () => {
+    expect([...authHeaders]).toEqual([`Bearer ${SECRET}`]);
+    const files = readdirSync(reportDir);
+    expect(files.length).toBeGreaterThanOrEqual(5);
+    for (const file of files) expect(readFileSync(join(reportDir, file), 'utf8'), file).not.toContain(SECRET);
+    expect(readFileSync(summaryFile, 'utf8')).not.toContain(SECRET);
+    expect(run.stdout).not.toContain(SECRET);
+    expect(run.stderr).not.toContain(SECRET);
+  });
+
+  it('`bench report result.json --format md` reproduces report.md', async () => {
+    const rendered = await runCli(['report', join(reportDir, 'result.json'), '--format', 'md'], { timeoutMs: 10_000 });
+    expect(rendered.code).toBe(0);
+    expect(rendered.stdout.trimEnd()).toBe(readFileSync(join(reportDir, 'report.md'), 'utf8').trimEnd());
+  });
+});
+
+describe('bench run — stopping early', () => {
+  const out = tempDir();
+  afterAll(() => out.remove());
+
+  it('SIGINT 3 s into a 30 s run exits 130 within 5 s and writes the requests made so far', async () => {
+    await ensureBuilt();
+    const server = await startServer();
+    const dir = join(out.path, 'interrupted');
+    let signalledAt = 0;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const run = await runCli(['run', fixture('interrupt.yml'), '--target', server.url, '--out', dir, '--quiet'], {
+        timeoutMs: 20_000,
+        onSpawn: (child) => {
+          timer = setTimeout(() => {
+            signalledAt = performance.now();
+            child.kill('SIGINT');
+          }, 3000);
+        },
+      });
+      const exitedAfterSignalMs = performance.now() - signalledAt;
+      expect(signalledAt).toBeGreaterThan(0);
+      expect(run.code).toBe(130);
+      expect(exitedAfterSignalMs).toBeLessThan(5000);
+      const result = readJson(join(dir, 'result.json'));
+      expect(result.stopReason).toBe('interrupted');
+      expect(result.totals.requests).toBeGreaterThan(0);
+      expect(result.totals.requests).toBeLessThan(50 * 30);
+      expect(result.totals.requests).toBeLessThanOrEqual(server.requests());
+      expect(existsSync(join(dir, 'report.md'))).toBe(true);
+    } finally {
+      clearTimeout(timer);
+      await server.close();
+    }
+  });
+
+  it('abortOnFail stops a 20 s run against an always-500 server early, exits 1, writes reports', async () => {
+    await ensureBuilt();
+    const server = await startServer((_req, res) => {
+      res.statusCode = 500;
+      res.end('down');
+    });
+    const dir = join(out.path, 'aborted');
+    try {
+      const run = await runCli(['run', fixture('abort.yml'), '--target', server.url, '--out', dir], { timeoutMs: 25_000 });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('stopped early');
+      const result = readJson(join(dir, 'result.json'));
+      expect(result.stopReason).toBe('slo-abort');
+      expect(result.pass).toBe(false);
+      expect(result.durationMs).toBeLessThan(10_000);
+      expect(result.totals.requests).toBeGreaterThan(0);
+      expect(result.slo[0]).toMatchObject({ expr: 'error_rate < 5%', pass: false });
+      for (const file of ['report.md', 'junit.xml', 'report.html', 'latency.hlog']) expect(existsSync(join(dir, file)), file).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+});

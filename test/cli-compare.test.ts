@@ -1,0 +1,107 @@
+// Acceptance (issue 6): `bench compare` and A/B runs end to end, a fast server against one 15 ms slower.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, type TestServer } from './helpers/servers.js';
+import { ensureBuilt, fixture, readJson, runCli, tempDir } from './helpers/cli.js';
+
+const SLOWER_BY_MS = 15;
+
+interface Row {
+  metric: string;
+  base: number;
+  head: number;
+  verdict: string;
+}
+
+function totalRow(comparison: { totals: { rows: Row[] } }, metric: string): Row {
+  const row = comparison.totals.rows.find((r) => r.metric === metric);
+  if (!row) throw new Error(`no ${metric} row in the comparison`);
+  return row;
+}
+
+describe('bench compare and A/B runs', () => {
+  let fast: TestServer;
+  let slow: TestServer;
+  const out = tempDir();
+  const fastResult = join(out.path, 'fast', 'result.json');
+  const slowResult = join(out.path, 'slow', 'result.json');
+
+  beforeAll(async () => {
+    await ensureBuilt();
+    fast = await startServer();
+    slow = await startServer((_req, res) => setTimeout(() => res.end('ok'), SLOWER_BY_MS));
+    // Both runs at once, from one start instant: a stall of this shared 2-core machine hits both alike.
+    const startAt = new Date(Date.now() + 1500).toISOString();
+    const runs = await Promise.all(
+      [fast, slow].map((server, i) =>
+        runCli(['run', fixture('compare.yml'), '--target', server.url, '--start-at', startAt, '--quiet', '--out', join(out.path, i === 0 ? 'fast' : 'slow')], {
+          timeoutMs: 15_000,
+        }),
+      ),
+    );
+    for (const run of runs) if (run.code !== 0) throw new Error(`setup run failed (${run.code}): ${run.stderr}`);
+  });
+  afterAll(async () => {
+    await Promise.all([fast.close(), slow.close()]);
+    out.remove();
+  });
+
+  it('a run compared with itself exits 0 with no regression', async () => {
+    const run = await runCli(['compare', fastResult, fastResult, '--max-regression', '10%'], { timeoutMs: 10_000 });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('No regression');
+    expect(run.stderr).not.toMatch(/\bregression\s*$/m);
+  });
+
+  it('a 15 ms slower head exits 1 under --max-regression 10%, showing the p95 and p99 change', async () => {
+    const run = await runCli(['compare', fastResult, slowResult, '--max-regression', '10%'], { timeoutMs: 10_000 });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('REGRESSION');
+    expect(run.stderr).toMatch(/^\W*p95\b.*\bregression\b/m);
+    expect(run.stderr).toMatch(/^\W*p99\b.*\bregression\b/m);
+  });
+
+  it('--json prints the comparison as JSON on stdout', async () => {
+    const run = await runCli(['compare', fastResult, slowResult, '--max-regression', '10%', '--json'], { timeoutMs: 10_000 });
+    expect(run.code).toBe(1);
+    const comparison = JSON.parse(run.stdout);
+    expect(comparison.overall.regressed).toBe(true);
+    for (const metric of ['p95', 'p99']) {
+      const row = totalRow(comparison, metric);
+      expect(row.verdict, metric).toBe('regression');
+      expect(row.head, metric).toBeGreaterThan(row.base);
+    }
+    // The median is the steady figure on a shared machine: it carries the whole 15 ms.
+    const p50 = totalRow(comparison, 'p50');
+    expect(p50.head - p50.base).toBeGreaterThan(SLOWER_BY_MS * 0.8);
+  });
+
+  it('an A/B run names both targets, writes comparison.json/md/html and finds the slow one worse', async () => {
+    const dir = join(out.path, 'ab');
+    const args = ['run', fixture('compare.yml'), '--target', `fast=${fast.url}`, '--target', `slow=${slow.url}`];
+    const run = await runCli([...args, '--rounds', '2', '--duration', '1s', '--out', dir], { timeoutMs: 30_000 });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/round 1\/2 · fast/);
+    expect(run.stderr).toMatch(/round 2\/2 · slow/);
+    for (const file of ['comparison.json', 'comparison.md', 'comparison.html']) expect(existsSync(join(dir, file)), file).toBe(true);
+    for (const side of ['fast', 'slow']) expect(existsSync(join(dir, side, 'result.json')), side).toBe(true);
+
+    const comparison = readJson(join(dir, 'comparison.json'));
+    expect(comparison.base.label).toBe('fast');
+    expect(comparison.head.label).toBe('slow');
+    // Judged on the median and mean: round-to-round tails are too noisy on a shared machine to pin here.
+    for (const metric of ['p50', 'mean']) {
+      const row = totalRow(comparison, metric);
+      expect(row.head - row.base, metric).toBeGreaterThan(SLOWER_BY_MS * 0.8);
+      expect(['worse', 'regression'], metric).toContain(row.verdict);
+    }
+    expect(readFileSync(join(dir, 'comparison.md'), 'utf8')).toMatch(/fast[\s\S]*slow/);
+    // Both sides ran every round, and each side's result adds up its rounds.
+    for (const side of ['fast', 'slow']) {
+      const rounds = [1, 2].map((r) => readJson(join(dir, side, `round-${r}`, 'result.json')).totals.requests as number);
+      expect(rounds.every((n) => n > 0), side).toBe(true);
+      expect(readJson(join(dir, side, 'result.json')).totals.requests, side).toBe(rounds[0]! + rounds[1]!);
+    }
+  });
+});
