@@ -1,9 +1,9 @@
 // `bench k8s`: print the ConfigMap + Indexed Job for N segments of a scenario (after validating it).
 import { readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { parse } from 'yaml';
 import { EXIT, UsageError } from '../errors.js';
 import { k8sManifests } from '../k8s/manifest.js';
+import { dataFilePaths } from '../k8s/data-files.js';
 import { loadScenario } from '../scenario/load.js';
 import type { Console } from './console.js';
 
@@ -25,7 +25,7 @@ export async function k8sCommand(file: string, flags: K8sFlags, io: Console): Pr
     k8sManifests({
       scenarioFile: basename(path),
       scenarioText: text,
-      dataFiles: dataFilesOf(text, dirname(path)),
+      dataFiles: dataFilePaths(text).map((name) => ({ name, content: readFileSync(resolve(dirname(path), name), 'utf8') })),
       parallelism,
       image: flags.image,
       namespace: flags.namespace,
@@ -33,16 +33,6 @@ export async function k8sCommand(file: string, flags: K8sFlags, io: Console): Pr
     }),
   );
   return EXIT.ok;
-}
-
-/** The CSV files a scenario's `data:` names, relative to its folder, with their content. */
-function dataFilesOf(text: string, folder: string): Array<{ name: string; content: string }> {
-  const doc = parse(text) as { data?: Record<string, { csv?: unknown }> } | null;
-  const sources = Object.values(doc?.data ?? {});
-  return sources
-    .map((s) => s?.csv)
-    .filter((csv): csv is string => typeof csv === 'string')
-    .map((name) => ({ name, content: readFileSync(resolve(folder, name), 'utf8') }));
 }
 
 /** ${VAR}s the pods will get from a Secret need not be set on the machine that prints the manifest. */
