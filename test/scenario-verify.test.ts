@@ -24,7 +24,9 @@ describe('verify: status', () => {
   it('expect.status accepts only the listed statuses', async () => {
     const one = await stepOf('post: /x\nexpect: { status: 201 }');
     expect(one.verify(response(201), {})).toBeNull();
-    expect(one.verify(response(200), {})).toEqual({ kind: 'status', check: 'status 201' });
+    // A success status that is not the expected one is a failed expectation; an error status stays 'status'.
+    expect(one.verify(response(200), {})).toEqual({ kind: 'check', check: 'status 201' });
+    expect(one.verify(response(503), {})).toEqual({ kind: 'status', check: 'status 201' });
     const many = await stepOf('get: /x\nexpect: { status: [200, 404] }');
     expect(many.verify(response(404), {})).toBeNull();
     expect(many.verify(response(500), {})).toEqual({ kind: 'status', check: 'status 200|404' });

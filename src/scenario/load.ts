@@ -44,9 +44,23 @@ export async function parseScenario(text: string, path: string, options: LoadOpt
   for (const issue of checkAgainstSchema(scenarioSchema, data.value)) problems.add(issue.path, issue.message, issue.anchor);
   const value = data.value as Record<string, unknown>;
   const dataSources = await loadDataSources(value.data, dirname(path), problems);
-  const plan = compilePlan({ value, file: path, dataSources, envSecrets, problems });
+  const plan = compileAfterChecks(() => compilePlan({ value, file: path, dataSources, envSecrets, problems }), problems);
   if (problems.problems.length > 0) throw new ScenarioError(problems.sorted());
   return plan;
+}
+
+/**
+ * Compiling goes on after schema problems, to report more at once; on a document already known to be
+ * invalid it may trip over a shape the schema rejected. The user then gets the problems (exit 2), not
+ * a crash. A throw on a document with no problems is a real bug and stays one.
+ */
+function compileAfterChecks(compile: () => Plan, problems: ProblemList): Plan {
+  try {
+    return compile();
+  } catch (error) {
+    if (problems.problems.length > 0) throw new ScenarioError(problems.sorted());
+    throw error;
+  }
 }
 
 async function readScenarioText(file: string, path: string): Promise<string> {

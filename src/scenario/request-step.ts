@@ -31,6 +31,8 @@ type Raw = Record<string, unknown>;
 export function compileRequestStep(raw: Raw, path: FieldPath, ctx: StepContext): CompiledRequestStep | null {
   const method = requestMethod(raw);
   if (method === null) return null;
+  // A graphql step that is not a map (e.g. `graphql:` left empty) was reported by the schema check.
+  if (method === 'graphql' && !isMap(raw.graphql)) return null;
   const target = method === 'graphql' ? ctx.graphqlPath : raw[method];
   if (typeof target !== 'string') return null;
   const name = typeof raw.name === 'string' ? raw.name : defaultName(method, target, raw);
@@ -145,4 +147,8 @@ function compileHeaders(raw: Raw, path: FieldPath, ctx: StepContext, isJson: boo
     for (const [name, render] of dynamic) headers[name] = render(vars);
     return headers;
   };
+}
+
+function isMap(value: unknown): value is Raw {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

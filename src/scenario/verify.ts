@@ -67,7 +67,7 @@ export function compileVerify(
   const captures = compileCaptures(asMap(step.capture), [...path, 'capture'], problems);
   checks.push(...captures);
   const verify = (view: ResponseView, vars: Vars): Failure | null => {
-    if (!status.accepts(view.status)) return status.failure;
+    if (!status.accepts(view.status)) return status.failure(view.status);
     if (checks.length === 0) return null;
     const reader = new ResponseReader(view);
     for (const check of checks) if (!check.passes(reader, vars)) return check.failure;
@@ -80,11 +80,20 @@ function asMap(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-function statusCheck(expected: unknown): { accepts(status: number): boolean; failure: Failure } {
+/**
+ * An error status (≥ 400) is always kind `status`. A success status other than the expected one
+ * (200 where `expect: { status: 201 }`) is a failed expectation: kind `check`.
+ */
+function statusCheck(expected: unknown): { accepts(status: number): boolean; failure(status: number): Failure } {
   const list = (Array.isArray(expected) ? expected : [expected]).filter((s): s is number => Number.isInteger(s));
-  if (list.length === 0) return { accepts: (status) => status < 400, failure: { kind: 'status', check: 'status 2xx/3xx' } };
+  if (list.length === 0) {
+    const failure: Failure = { kind: 'status', check: 'status 2xx/3xx' };
+    return { accepts: (status) => status < 400, failure: () => failure };
+  }
   const accepted = new Set(list);
-  return { accepts: (status) => accepted.has(status), failure: { kind: 'status', check: `status ${list.join('|')}` } };
+  const asStatus: Failure = { kind: 'status', check: `status ${list.join('|')}` };
+  const asCheck: Failure = { kind: 'check', check: asStatus.check };
+  return { accepts: (status) => accepted.has(status), failure: (status) => (status >= 400 ? asStatus : asCheck) };
 }
 
 function graphqlErrorsCheck(): Check {
