@@ -1,7 +1,7 @@
 // `bench run`: scenario → load → result → reports → exit code.
 import { resolve } from 'node:path';
 import type { RunResult } from '../types.js';
-import { EXIT, RunError, UsageError } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
 import { executeInProcess, executeInWorkers, type Execution } from '../engine/execute.js';
 import { epochNow } from '../engine/engine.js';
 import { buildResult } from '../result/build.js';
@@ -72,9 +72,8 @@ export async function runScenario(file: string, flags: RunFlags, io: Console, la
 
   let ran;
   try {
+    // A RunError (a failed setup step) is the user's to fix (exit 3); anything else is a bug in bench.
     ran = await execution.done;
-  } catch (err) {
-    throw new RunError(`run failed: ${(err as Error).message}`);
   } finally {
     progress?.stop();
     releaseSignals();

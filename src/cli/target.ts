@@ -27,6 +27,8 @@ export async function preflight(target: string, timeoutMs: number): Promise<void
     const res = await request(new URL(target).origin + '/', { method: 'GET', headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
     await res.body.dump();
   } catch (err) {
-    throw new RunError(`preflight: ${describeError(err)} (${new URL(target).host})`);
+    const detail = describeError(err);
+    const host = new URL(target).host;
+    throw new RunError(`preflight: ${detail}${detail.includes(host) ? '' : ` (${host})`}`);
   }
 }

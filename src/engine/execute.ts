@@ -1,6 +1,7 @@
 // Runs a plan in this thread or across worker threads and returns the merged figures.
 // Both paths feed one Aggregator through the same interval fold, so one thread and N give one result.
 import { Worker } from 'node:worker_threads';
+import { RunError } from '../errors.js';
 import type { Plan, SloSpec } from '../types.js';
 import { Aggregator, type EncodedInterval, type Summary } from '../metrics/aggregator.js';
 import { failingAbortSlo } from '../slo/window.js';
@@ -32,7 +33,7 @@ type WorkerMessage =
   | { type: 'interval'; interval: EncodedInterval }
   | { type: 'progress'; inFlight: number }
   | { type: 'done'; result: EngineResult }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string; runError: boolean };
 
 export function executeInProcess(plan: Plan, startAt?: number): Execution {
   let abortedBy: SloSpec | undefined;
@@ -89,7 +90,7 @@ export function executeInWorkers(plan: Plan, job: Omit<WorkerJob, 'segment'> & {
           judgeAbort(msg.interval.second);
         } else if (msg.type === 'progress') inFlight[i] = msg.inFlight;
         else if (msg.type === 'done') resolve(msg.result);
-        else reject(new Error(msg.message));
+        else reject(msg.runError ? new RunError(msg.message) : new Error(`worker ${i}: ${msg.message}`));
       });
       worker.on('error', reject);
       worker.on('exit', (code) => {

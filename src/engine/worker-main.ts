@@ -3,6 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { encodeInterval } from '../metrics/aggregator.js';
 import { preparePlan } from '../scenario/prepare.js';
 import { Engine } from './engine.js';
+import { RunError } from '../errors.js';
 import type { WorkerJob } from './execute.js';
 
 const job = workerData as WorkerJob;
@@ -27,4 +28,4 @@ async function main(): Promise<void> {
   port.close();
 }
 
-main().catch((err: unknown) => port.postMessage({ type: 'error', message: (err as Error).message ?? String(err) }));
+main().catch((err: unknown) => port.postMessage({ type: 'error', message: (err as Error).message ?? String(err), runError: err instanceof RunError }));
