@@ -1,16 +1,10 @@
 // Stats (the result.json shape for totals and endpoints) from counters and histograms.
 // Shared by the live aggregator and by `bench merge`, so both compute every figure the same way.
-import type { ErrorKind, Stats } from '../types.js';
+import type { Stats } from '../types.js';
 import { encodeHistogram, latencyStats, type Histogram } from './histogram.js';
 
-export interface Counters {
-  requests: number;
-  errors: number;
-  dropped: number;
-  statusCodes: Record<string, number>;
-  errorKinds: Partial<Record<ErrorKind, number>>;
-  checks: Record<string, number>;
-}
+/** The counting part of Stats: what adds up across endpoints, seconds, threads and segments. */
+export type Counters = Pick<Stats, 'requests' | 'errors' | 'dropped' | 'statusCodes' | 'errorKinds' | 'checks'>;
 
 export function emptyCounters(): Counters {
   return { requests: 0, errors: 0, dropped: 0, statusCodes: {}, errorKinds: {}, checks: {} };

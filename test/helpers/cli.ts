@@ -33,9 +33,14 @@ export interface CliOptions {
 
 /** `bench <args…>`: resolves when the child exits (or is killed at the timeout). Never rejects on exit codes. */
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  return runNode([BENCH_BIN, ...args], options);
+}
+
+/** `node <nodeArgs…>` under the same rules as runCli (clean env, hard timeout, own child only). */
+export function runNode(nodeArgs: string[], options: CliOptions = {}): Promise<CliResult> {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const started = performance.now();
-  const child = spawn(process.execPath, [BENCH_BIN, ...args], {
+  const child = spawn(process.execPath, nodeArgs, {
     cwd: options.cwd ?? REPO_ROOT,
     env: cliEnv(options.env),
     stdio: ['ignore', 'pipe', 'pipe'],
