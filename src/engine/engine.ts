@@ -1,11 +1,12 @@
 // The engine: runs a Plan's phases in order against the target and feeds the Aggregator.
 // Open phases follow the pacer's schedule (latency from the intended send time); closed phases run
 // `vus` user loops. One scheduler timer serves every arrival that is due, however many.
+import { RunError } from '../errors.js';
 import type { ClosedPhase, Flow, OpenPhase, Plan, Vars } from '../types.js';
 import { Aggregator, type Interval } from '../metrics/aggregator.js';
 import type { Histogram } from '../metrics/histogram.js';
 import { HttpClient } from './http.js';
-import { firstEndpoint, flowPicker, runIteration, sendStep, type IterationContext } from './iteration.js';
+import { firstEndpoint, flowPicker, IterationRun, sendStep, type IterationContext, type IterationOwner } from './iteration.js';
 import { phaseSchedule } from './pacer.js';
 
 /** Epoch milliseconds with sub-millisecond resolution, comparable across worker threads. */
@@ -41,7 +42,7 @@ export interface Progress {
   inFlight: number;
 }
 
-export class Engine {
+export class Engine implements IterationOwner {
   readonly aggregator: Aggregator;
   private readonly client: HttpClient;
   private readonly now: () => number;
@@ -89,11 +90,11 @@ export class Engine {
         continue;
       }
       const before = this.aggregator.counters().errors;
-      const ok = await new Promise<boolean>((resolve) => sendStep(this.ctx, step, vars, this.now(), resolve));
+      const ok = await sendStep(this.ctx, step, vars, this.now());
       if (!ok || this.aggregator.counters().errors > before) {
         const name = this.plan.endpoints[step.endpoint] ?? 'setup';
         const detail = Object.values(this.errorDetails)[0];
-        throw new Error(`setup step "${name}" failed${detail ? `: ${detail}` : ''}`);
+        throw new RunError(`setup step "${name}" failed${detail ? `: ${detail}` : ''}`);
       }
     }
     // Setup requests are not part of the measured load: start the run's figures from zero.
@@ -170,35 +171,50 @@ export class Engine {
       return;
     }
     this.aggregator.recordLag(nowMs - dueMs);
-    this.startIteration(flow, dueMs, undefined);
+    this.startIteration(flow, dueMs);
   }
 
   private runClosed(phase: ClosedPhase, phaseStart: number): Promise<void> {
     const end = phaseStart + phase.durationMs;
-    const loop = (): void => {
-      if (this.stopped || this.now() >= end) return;
-      this.startIteration(this.pickFlow(), this.now(), () => {
-        const think = phase.thinkMinMs + Math.random() * (phase.thinkMaxMs - phase.thinkMinMs);
-        if (think <= 0) return setImmediate(loop);
-        const timer = setTimeout(() => {
-          this.ctx.timers.delete(timer);
-          loop();
-        }, Math.min(think, end - this.now()));
-        this.ctx.timers.add(timer);
-      });
-    };
-    for (let u = 0; u < phase.vus; u++) loop();
+    for (let u = 0; u < phase.vus; u++) new UserLoop(this, phase, end).next();
     // The phase ends on time even if every user is stuck in a slow request.
     return new Promise((resolve) => this.wait(end - this.now(), resolve));
   }
 
-  private startIteration(flow: Flow, intendedMs: number, after: (() => void) | undefined): void {
+  /** Open model: one IterationRun per arrival; the engine itself hears when it ends. */
+  private startIteration(flow: Flow, intendedMs: number): void {
+    this.beginIteration(new IterationRun(this.ctx, this), flow, intendedMs);
+  }
+
+  /** Start `run` on `flow` with the next iteration's variables (shared by open arrivals and users). */
+  beginIteration(run: IterationRun, flow: Flow, intendedMs: number): void {
     this.activeIterations++;
-    const vars = this.plan.iterationVars(this.iterations++, this.shared);
-    runIteration(this.ctx, flow, vars, intendedMs, () => {
-      this.activeIterations--;
-      if (after && !this.stopped) after();
-    });
+    run.start(flow.steps, this.plan.iterationVars(this.iterations++, this.shared), intendedMs);
+  }
+
+  iterationDone(): void {
+    this.activeIterations--;
+  }
+
+  /** Read by closed-model users between iterations. */
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  nextFlow(): Flow {
+    return this.pickFlow();
+  }
+
+  get clock(): () => number {
+    return this.now;
+  }
+
+  get thinkTimers(): Set<NodeJS.Timeout> {
+    return this.ctx.timers;
+  }
+
+  get iterationContext(): IterationContext {
+    return this.ctx;
   }
 
   /** Wait for in-flight iterations: up to their deadline after a normal end, briefly after a stop. */
@@ -207,8 +223,10 @@ export class Engine {
     this.ctx.timers.clear();
     const normalEnd = this.now() + this.plan.http.timeoutMs + 1000;
     const deadline = (): number => (this.stopReason ? Math.min(normalEnd, this.stoppedAt + (this.options.stopGraceMs ?? 1500)) : normalEnd);
+    // Wakes as soon as the last response is in (the run's duration must not round up to a poll
+    // interval), and every 50 ms to notice a stop that shortened the deadline.
     while (this.client.inFlight > 0 && this.now() < deadline()) {
-      await new Promise<void>((resolve) => setTimeout(resolve, Math.min(50, deadline() - this.now())));
+      await this.client.idleOrAfter(Math.min(50, deadline() - this.now()));
     }
     this.client.abortAll();
   }
@@ -258,6 +276,58 @@ export class Engine {
 
   private sleepUntil(at: number): Promise<void> {
     return new Promise((resolve) => this.wait(at - this.now(), resolve));
+  }
+}
+
+/**
+ * One closed-model user: iterations back to back (with think time between), on one reused
+ * IterationRun. The next iteration starts from the previous one's completion, with no timer or
+ * closure per iteration unless there is think time.
+ */
+class UserLoop implements IterationOwner {
+  private readonly run: IterationRun;
+  /** true while `next` is starting an iteration: a synchronous end must not recurse */
+  private starting = false;
+  private endedSynchronously = false;
+  private readonly continueBound = (): void => this.afterIteration();
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly phase: ClosedPhase,
+    private readonly end: number,
+  ) {
+    this.run = new IterationRun(engine.iterationContext, this);
+  }
+
+  next(): void {
+    const now = this.engine.clock();
+    if (this.engine.isStopped || now >= this.end) return;
+    this.starting = true;
+    this.endedSynchronously = false;
+    this.engine.beginIteration(this.run, this.engine.nextFlow(), now);
+    this.starting = false;
+    // An iteration that ended inside start() (e.g. a render error) goes on at the next turn of the
+    // event loop, so a failing user cannot spin the stack or starve timers.
+    if (this.endedSynchronously) setImmediate(this.continueBound);
+  }
+
+  iterationDone(): void {
+    this.engine.iterationDone();
+    if (this.starting) this.endedSynchronously = true;
+    else this.afterIteration();
+  }
+
+  private afterIteration(): void {
+    if (this.engine.isStopped) return;
+    const { thinkMinMs, thinkMaxMs } = this.phase;
+    const think = thinkMinMs + Math.random() * (thinkMaxMs - thinkMinMs);
+    if (think <= 0) return this.next();
+    const timers = this.engine.thinkTimers;
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      this.next();
+    }, Math.min(think, this.end - this.engine.clock()));
+    timers.add(timer);
   }
 }
 

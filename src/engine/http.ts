@@ -1,8 +1,11 @@
 // The HTTP layer: undici's lowest-overhead API (Dispatcher.dispatch with a plain handler), one Pool per
-// origin. It never rejects: every outcome, success or failure, comes back as data through a callback.
+// origin. It never rejects: every outcome, success or failure, comes back as data to its receiver.
 //
 // Deadlines are total (headers and body) and cost no timer per request: every request sent with one
 // client has the same timeout, so deadlines expire in send order, and one sweep aborts the overdue.
+// In-flight exchanges form a linked list in send order; a settled exchange unlinks itself at once, so
+// nothing finished stays reachable (a finished response kept alive until a sweep would be promoted
+// to the old generation and make every major GC dearer).
 import { Pool, type Dispatcher } from 'undici';
 import type { ErrorKind, RequestSpec } from '../types.js';
 import { classifyError, describeError } from './classify.js';
@@ -18,7 +21,10 @@ export interface HttpOutcome {
   errorDetail: string | null;
 }
 
-export type OutcomeCallback = (outcome: HttpOutcome) => void;
+/** Who hears the outcome: one method on a long-lived object, so the hot path creates no closure per request. */
+export interface OutcomeReceiver {
+  onOutcome(outcome: HttpOutcome): void;
+}
 
 export interface HttpClientOptions {
   connections: number;
@@ -42,23 +48,39 @@ export class InterruptedError extends Error {
   }
 }
 
-/** One in-flight request: the undici handler and its deadline bookkeeping in one object. */
-class Exchange implements Dispatcher.DispatchHandler {
+/**
+ * One in-flight request: the undici handler, its deadline bookkeeping and its outcome in one object
+ * (the receiver is handed the exchange itself, so no outcome object is built per request).
+ */
+class Exchange implements Dispatcher.DispatchHandler, HttpOutcome {
   status = 0;
   rawHeaders: Buffer[] | null = null;
+  body: string | null = null;
+  error: ErrorKind | 'interrupted' | null = null;
+  errorDetail: string | null = null;
   chunks: Buffer[] | null;
   done = false;
   abort: ((err?: Error) => void) | null = null;
   /** set when the deadline passed before undici handed us an abort function */
   overdue: Error | null = null;
+  responseStarted = false;
+  /** neighbours in the client's in-flight list (send order = deadline order) */
+  prev: Exchange | null = null;
+  next: Exchange | null = null;
+  private expired = false;
 
   constructor(
     readonly deadline: number,
     readBody: boolean,
-    private readonly callback: OutcomeCallback,
-    private readonly onSettled: () => void,
+    private readonly receiver: OutcomeReceiver,
+    private readonly client: HttpClient,
   ) {
     this.chunks = readBody ? [] : null;
+  }
+
+  /** undici calls this at the first byte of the response: a connection lost after it cut the response short */
+  onResponseStarted(): void {
+    this.responseStarted = true;
   }
 
   onConnect(abort: (err?: Error) => void): void {
@@ -79,53 +101,78 @@ class Exchange implements Dispatcher.DispatchHandler {
   }
 
   onComplete(): void {
-    const body = this.chunks ? Buffer.concat(this.chunks).toString('utf8') : null;
-    this.settle({ status: this.status, rawHeaders: this.rawHeaders, body, error: null, errorDetail: null });
+    const chunks = this.chunks;
+    // One chunk (the usual case) decodes without a copy; several are joined once.
+    if (chunks) this.body = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+    this.settle();
   }
 
   onError(err: Error): void {
+    if (this.done) return;
     // Aborted by our own stop, or by closing the pool at the end: not a fault of the target.
     const ours = err instanceof InterruptedError || (err as { code?: string }).code === 'UND_ERR_DESTROYED';
-    const error = ours ? 'interrupted' : classifyError(err);
-    this.settle({ status: this.status, rawHeaders: this.rawHeaders, body: null, error, errorDetail: describeError(err) });
+    const context = { responseStarted: this.responseStarted };
+    this.body = null;
+    this.error = ours ? 'interrupted' : classifyError(err, context);
+    this.errorDetail = describeError(err, context);
+    this.settle();
   }
 
   expire(timeoutMs: number): void {
-    if (this.done) return;
+    // Once is enough: an overdue exchange stays listed until undici settles it.
+    if (this.done || this.expired) return;
+    this.expired = true;
     const err = new DeadlineError(timeoutMs);
     if (this.abort) this.abort(err);
     else this.overdue = err;
   }
 
-  private settle(outcome: HttpOutcome): void {
+  private settle(): void {
     if (this.done) return;
     this.done = true;
     this.chunks = null;
-    this.onSettled();
-    this.callback(outcome);
+    this.client.settled(this);
+    this.receiver.onOutcome(this);
+    // The receiver has read what it needs; let the response's buffers go with the next scavenge.
+    this.rawHeaders = null;
+    this.body = null;
   }
 }
 
 export class HttpClient {
   private readonly pools = new Map<string, Pool>();
-  /** in-flight exchanges in send order = deadline order */
-  private queue: Exchange[] = [];
-  private head = 0;
+  /** oldest and newest in-flight exchange (send order = deadline order) */
+  private oldest: Exchange | null = null;
+  private newest: Exchange | null = null;
   private sweeper: NodeJS.Timeout | null = null;
+  private readonly idleWaiters = new Set<() => void>();
+  private lastOrigin = '';
+  private lastPool: Pool | null = null;
   inFlight = 0;
 
+  private readonly origin: string;
+  /** a target's path prefix (http://host/api → /api), put before every relative step path */
+  private readonly basePath: string;
+
   constructor(
-    private readonly origin: string,
+    target: string,
     private readonly options: HttpClientOptions,
     private readonly now: () => number,
-  ) {}
+  ) {
+    const url = new URL(target);
+    this.origin = url.origin;
+    this.basePath = url.pathname.replace(/\/+$/, '');
+  }
 
-  send(spec: RequestSpec, readBody: boolean, callback: OutcomeCallback): void {
-    const { origin, path } = this.route(spec.path);
-    const exchange = new Exchange(this.now() + this.options.timeoutMs, readBody, callback, this.settled);
+  /** Send one request; `sentMs` is the caller's clock reading for the send (saves a second reading). */
+  send(spec: RequestSpec, readBody: boolean, receiver: OutcomeReceiver, sentMs: number): void {
+    const exchange = new Exchange(sentMs + this.options.timeoutMs, readBody, receiver, this);
     this.inFlight++;
-    this.queue.push(exchange);
-    this.ensureSweeper();
+    this.link(exchange);
+    if (this.sweeper === null) this.startSweeper();
+    const relative = spec.path.charCodeAt(0) === 47; /* '/' */
+    const origin = relative ? this.origin : new URL(spec.path).origin;
+    const path = relative ? this.basePath + spec.path : pathOf(spec.path);
     try {
       this.pool(origin).dispatch({ origin, path, method: spec.method as Dispatcher.HttpMethod, headers: spec.headers, body: spec.body ?? null }, exchange);
     } catch (err) {
@@ -133,13 +180,29 @@ export class HttpClient {
     }
   }
 
+  /** Resolves once nothing is in flight, or after `ms`, whichever comes first (drain without polling). */
+  idleOrAfter(ms: number): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.idleWaiters.delete(wake);
+        resolve();
+      }, Math.max(0, ms));
+      const wake = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.idleWaiters.add(wake);
+    });
+  }
+
   /** Abort everything still in flight (used when a run is interrupted). */
   abortAll(): void {
-    for (let i = this.head; i < this.queue.length; i++) {
-      const ex = this.queue[i]!;
-      if (ex.done) continue;
+    for (let ex = this.oldest; ex !== null; ) {
+      const next = ex.next;
       if (ex.abort) ex.abort(new InterruptedError());
       else ex.overdue = new InterruptedError();
+      ex = next;
     }
   }
 
@@ -148,27 +211,32 @@ export class HttpClient {
     this.sweeper = null;
     await Promise.all([...this.pools.values()].map((p) => p.destroy().catch(() => undefined)));
     this.pools.clear();
+    this.lastPool = null;
   }
 
-  private readonly settled = (): void => {
+  /** Called by an exchange when it settles. */
+  settled(exchange: Exchange): void {
+    this.unlink(exchange);
     this.inFlight--;
-  };
-
-  private route(path: string): { origin: string; path: string } {
-    if (path.startsWith('/')) return { origin: this.origin, path };
-    const url = new URL(path);
-    return { origin: url.origin, path: url.pathname + url.search };
+    if (this.inFlight === 0 && this.idleWaiters.size > 0) {
+      for (const wake of this.idleWaiters) wake();
+      this.idleWaiters.clear();
+    }
   }
 
   private pool(origin: string): Pool {
+    // The common case, one origin, skips the map lookup.
+    if (origin === this.lastOrigin && this.lastPool) return this.lastPool;
     let pool = this.pools.get(origin);
     if (!pool) {
       const { connections, timeoutMs } = this.options;
       pool = new Pool(origin, {
         connections,
         pipelining: 1,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
+        // 0: no undici timer per request. The sweeper enforces our total deadline (headers and body),
+        // which is stricter than undici's per-phase timeouts; theirs would only re-arm timers.
+        headersTimeout: 0,
+        bodyTimeout: 0,
         connectTimeout: Math.min(timeoutMs, 10_000),
         keepAliveTimeout: 30_000,
       });
@@ -176,11 +244,12 @@ export class HttpClient {
       pool.on('connectionError', () => undefined);
       this.pools.set(origin, pool);
     }
+    this.lastOrigin = origin;
+    this.lastPool = pool;
     return pool;
   }
 
-  private ensureSweeper(): void {
-    if (this.sweeper) return;
+  private startSweeper(): void {
     const every = Math.max(5, Math.min(50, this.options.timeoutMs / 20));
     this.sweeper = setInterval(() => this.sweep(), every);
     this.sweeper.unref();
@@ -188,23 +257,38 @@ export class HttpClient {
 
   private sweep(): void {
     const now = this.now();
-    const q = this.queue;
-    while (this.head < q.length) {
-      const ex = q[this.head]!;
-      if (!ex.done && ex.deadline > now) break;
-      if (!ex.done) ex.expire(this.options.timeoutMs);
-      this.head++;
+    // Expiring aborts; undici may settle the exchange (and unlink it) synchronously or later.
+    for (let ex = this.oldest; ex !== null && ex.deadline <= now; ) {
+      const next = ex.next;
+      ex.expire(this.options.timeoutMs);
+      ex = next;
     }
-    // Compact the queue now and then, so memory stays flat on long runs.
-    if (this.head > 4096 && this.head * 2 > q.length) {
-      this.queue = q.slice(this.head);
-      this.head = 0;
-    }
-    if (this.head === this.queue.length && this.inFlight === 0 && this.sweeper) {
+    if (this.oldest === null && this.sweeper) {
       clearInterval(this.sweeper);
       this.sweeper = null;
     }
   }
+
+  private link(ex: Exchange): void {
+    ex.prev = this.newest;
+    if (this.newest) this.newest.next = ex;
+    else this.oldest = ex;
+    this.newest = ex;
+  }
+
+  private unlink(ex: Exchange): void {
+    if (ex.prev) ex.prev.next = ex.next;
+    else if (this.oldest === ex) this.oldest = ex.next;
+    if (ex.next) ex.next.prev = ex.prev;
+    else if (this.newest === ex) this.newest = ex.prev;
+    ex.prev = null;
+    ex.next = null;
+  }
+}
+
+function pathOf(absolute: string): string {
+  const url = new URL(absolute);
+  return url.pathname + url.search;
 }
 
 /** Raw header pairs → lower-cased header object, for checks and captures. */

@@ -1,8 +1,9 @@
-// One iteration of a flow: its steps in order, each request timed and recorded. Callback-driven
-// (no promise or closure per request beyond the undici handler), because this is the hot path.
+// One iteration of a flow: its steps in order, each request timed and recorded. This is the hot path,
+// so an iteration is one small object (IterationRun) that is its own outcome receiver: no promise and no
+// closure per request. A closed-model user reuses one IterationRun for all its iterations.
 import type { Failure, Flow, RequestStep, ResponseView, Step, Vars } from '../types.js';
 import type { Aggregator } from '../metrics/aggregator.js';
-import { parseRawHeaders, type HttpClient, type HttpOutcome } from './http.js';
+import { parseRawHeaders, type HttpClient, type HttpOutcome, type OutcomeReceiver } from './http.js';
 
 export interface IterationContext {
   client: HttpClient;
@@ -16,54 +17,104 @@ export interface IterationContext {
   timers: Set<NodeJS.Timeout>;
 }
 
-/**
- * Run `flow` from its first step. `intendedMs` is when the iteration should have started (open model:
- * the arrival's scheduled time), so the first request's latency includes any delay in sending it.
- */
-export function runIteration(ctx: IterationContext, flow: Flow, vars: Vars, intendedMs: number, done: () => void): void {
-  runStep(ctx, flow.steps, 0, vars, intendedMs, done);
+/** Told when an iteration has ended (all steps done, or cut short by a failure or a stop). */
+export interface IterationOwner {
+  iterationDone(run: IterationRun): void;
 }
 
-function runStep(ctx: IterationContext, steps: readonly Step[], index: number, vars: Vars, intendedMs: number, done: () => void): void {
-  const step = steps[index];
-  if (step === undefined || (index > 0 && ctx.stopping())) return done();
-  if (step.kind === 'think') {
-    const pause = step.minMs + Math.random() * (step.maxMs - step.minMs);
-    const timer = setTimeout(() => {
-      ctx.timers.delete(timer);
-      runStep(ctx, steps, index + 1, vars, ctx.now(), done);
-    }, pause);
-    ctx.timers.add(timer);
-    return;
-  }
-  sendStep(ctx, step, vars, intendedMs, (ok) => {
-    if (!ok) return done();
-    runStep(ctx, steps, index + 1, vars, ctx.now(), done);
-  });
-}
+const NO_STEPS: readonly Step[] = [];
+const NO_VARS: Vars = Object.freeze({}) as Vars;
 
-/** Send one request step, record it, and report whether the iteration may go on. */
-export function sendStep(ctx: IterationContext, step: RequestStep, vars: Vars, intendedMs: number, next: (ok: boolean) => void): void {
-  let spec;
-  try {
-    spec = step.render(vars);
-  } catch (err) {
-    const now = ctx.now();
-    ctx.noteError('other', `rendering ${describeStep(ctx, step)}: ${(err as Error).message}`);
-    ctx.aggregator.record(step.endpoint, intendedMs, now, now, 0, 'other', null);
-    return next(false);
+export class IterationRun implements OutcomeReceiver {
+  /** true when every step ran and none failed in a way that ends the iteration */
+  completed = false;
+  private steps: readonly Step[] = NO_STEPS;
+  private index = 0;
+  private vars: Vars = NO_VARS;
+  private intendedMs = 0;
+  private sentMs = 0;
+  private thinkTimer: NodeJS.Timeout | null = null;
+  /** bound once, so a think step schedules no new closure */
+  private readonly afterThink = (): void => {
+    if (this.thinkTimer) this.ctx.timers.delete(this.thinkTimer);
+    this.thinkTimer = null;
+    this.index++;
+    this.intendedMs = this.ctx.now();
+    this.runStep();
+  };
+
+  constructor(
+    private readonly ctx: IterationContext,
+    private readonly owner: IterationOwner,
+  ) {}
+
+  /**
+   * Run `steps` from the first. `intendedMs` is when the iteration should have started (open model:
+   * the arrival's scheduled time), so the first request's latency includes any delay in sending it.
+   */
+  start(steps: readonly Step[], vars: Vars, intendedMs: number): void {
+    this.steps = steps;
+    this.vars = vars;
+    this.intendedMs = intendedMs;
+    this.index = 0;
+    this.completed = false;
+    this.runStep();
   }
-  const sentMs = ctx.now();
-  ctx.client.send(spec, step.readBody, (outcome) => {
-    const endMs = ctx.now();
-    if (outcome.error === 'interrupted') return next(false);
-    const failure = outcome.error === null ? verify(ctx, step, outcome, vars) : null;
+
+  /** The outcome of the request in flight (called by the HTTP layer). */
+  onOutcome(outcome: HttpOutcome): void {
+    const endMs = this.ctx.now();
+    if (outcome.error === 'interrupted') return this.finish(false);
+    const step = this.steps[this.index] as RequestStep;
+    const failure = outcome.error === null ? verify(this.ctx, step, outcome, this.vars) : null;
     const error = outcome.error ?? failure?.kind ?? null;
-    if (outcome.error !== null && outcome.errorDetail) ctx.noteError(outcome.error, outcome.errorDetail);
-    ctx.aggregator.record(step.endpoint, intendedMs, sentMs, endMs, outcome.status, error, failure);
+    if (outcome.error !== null && outcome.errorDetail) this.ctx.noteError(outcome.error, outcome.errorDetail);
+    this.ctx.aggregator.record(step.endpoint, this.intendedMs, this.sentMs, endMs, outcome.status, error, failure);
     // A transport error or a capture that found nothing ends the iteration: later steps would send garbage.
-    next(outcome.error === null && !(failure !== null && failure.check.startsWith('capture')));
-  });
+    if (outcome.error !== null || (failure !== null && failure.check.startsWith('capture'))) return this.finish(false);
+    this.index++;
+    // The next step is intended to go now: its latency starts here, not at the iteration's arrival.
+    this.intendedMs = endMs;
+    this.runStep();
+  }
+
+  private runStep(): void {
+    const step = this.steps[this.index];
+    if (step === undefined) return this.finish(true);
+    if (this.index > 0 && this.ctx.stopping()) return this.finish(false);
+    if (step.kind === 'think') {
+      const pause = step.minMs + Math.random() * (step.maxMs - step.minMs);
+      this.thinkTimer = setTimeout(this.afterThink, pause);
+      this.ctx.timers.add(this.thinkTimer);
+      return;
+    }
+    this.send(step);
+  }
+
+  private send(step: RequestStep): void {
+    let spec;
+    try {
+      spec = step.render(this.vars);
+    } catch (err) {
+      const now = this.ctx.now();
+      this.ctx.noteError('other', `rendering ${describeStep(this.ctx, step)}: ${(err as Error).message}`);
+      this.ctx.aggregator.record(step.endpoint, this.intendedMs, now, now, 0, 'other', null);
+      return this.finish(false);
+    }
+    this.sentMs = this.ctx.now();
+    this.ctx.client.send(spec, step.readBody, this, this.sentMs);
+  }
+
+  private finish(completed: boolean): void {
+    this.completed = completed;
+    this.vars = NO_VARS;
+    this.owner.iterationDone(this);
+  }
+}
+
+/** Send one request step (setup: not the hot path); resolves whether the iteration may go on. */
+export function sendStep(ctx: IterationContext, step: RequestStep, vars: Vars, intendedMs: number): Promise<boolean> {
+  return new Promise((resolve) => new IterationRun(ctx, { iterationDone: (run) => resolve(run.completed) }).start([step], vars, intendedMs));
 }
 
 function verify(ctx: IterationContext, step: RequestStep, outcome: HttpOutcome, vars: Vars): Failure | null {
@@ -75,16 +126,24 @@ function verify(ctx: IterationContext, step: RequestStep, outcome: HttpOutcome, 
   }
 }
 
-/** Headers are parsed only if a check or capture reads them. */
+/** What `verify` sees. Headers are parsed only if a check or capture reads them. */
+class LazyResponseView implements ResponseView {
+  readonly status: number;
+  readonly body: string | null;
+  private parsed: Record<string, string | string[]> | null = null;
+
+  constructor(private readonly outcome: HttpOutcome) {
+    this.status = outcome.status;
+    this.body = outcome.body;
+  }
+
+  get headers(): Record<string, string | string[]> {
+    return (this.parsed ??= parseRawHeaders(this.outcome.rawHeaders));
+  }
+}
+
 function responseView(outcome: HttpOutcome): ResponseView {
-  let headers: Record<string, string | string[]> | null = null;
-  return {
-    status: outcome.status,
-    body: outcome.body,
-    get headers() {
-      return (headers ??= parseRawHeaders(outcome.rawHeaders));
-    },
-  };
+  return new LazyResponseView(outcome);
 }
 
 function describeStep(ctx: IterationContext, step: RequestStep): string {
