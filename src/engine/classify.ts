@@ -1,20 +1,45 @@
 // Failures become data: every transport error is classified from undici's / Node's stable error codes.
+// Pure: the HTTP layer hands in the error and whether the response had begun to arrive.
 import type { ErrorKind } from '../types.js';
 
-const CONNECT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT', 'ECONNABORTED']);
+const CONNECT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'EAI_NONAME', 'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT', 'ECONNABORTED', 'ERR_TLS_CERT_ALTNAME_INVALID', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'CERT_HAS_EXPIRED']);
 const RESET = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 const TIMEOUT = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT', 'BENCH_DEADLINE']);
-const PROTOCOL = new Set(['UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'UND_ERR_RES_EXCEEDED_MAX_SIZE', 'UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED', 'UND_ERR_INFO', 'UND_ERR_RESPONSE']);
+const PROTOCOL = new Set([
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+  'UND_ERR_RES_EXCEEDED_MAX_SIZE',
+  'UND_ERR_HEADERS_OVERFLOW',
+  'UND_ERR_INVALID_ARG',
+  'UND_ERR_NOT_SUPPORTED',
+  'UND_ERR_INFO',
+  'UND_ERR_RESPONSE',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+]);
+/** undici's SocketError: the connection ended (FIN or error) while a request was outstanding. */
+const CONNECTION_LOST = 'UND_ERR_SOCKET';
 
-export function classifyError(err: unknown): ErrorKind {
+export interface ErrorContext {
+  /** true once the first byte of the response arrived (undici's onResponseStarted) */
+  responseStarted?: boolean;
+}
+
+export function classifyError(err: unknown, context: ErrorContext = {}): ErrorKind {
   const code = errorCode(err);
-  if (code === undefined) return 'other';
+  // llhttp parse errors sometimes come without a code (e.g. "Expected HTTP/"): the name is stable.
+  if (code === undefined) return isParserError(err) ? 'protocol' : 'other';
   if (TIMEOUT.has(code)) return 'timeout';
   if (CONNECT.has(code)) return 'connect';
+  // A connection that ends after the response began cut the response short (headers cut mid-line, a body
+  // shorter than its Content-Length): the target broke HTTP framing, which is a protocol fault, not a reset.
+  if (code === CONNECTION_LOST && context.responseStarted) return 'protocol';
   if (RESET.has(code)) return 'reset';
   // llhttp parse errors: HPE_INVALID_CONSTANT, HPE_INVALID_HEADER_TOKEN, …
   if (PROTOCOL.has(code) || code.startsWith('HPE_')) return 'protocol';
   return 'other';
+}
+
+function isParserError(err: unknown): boolean {
+  return (err as { name?: unknown } | null)?.name === 'HTTPParserError';
 }
 
 /** The code of an error or of its cause (undici wraps socket errors). */
@@ -28,20 +53,57 @@ export function errorCode(err: unknown): string | undefined {
   return typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : undefined;
 }
 
+interface ErrorShape {
+  code?: string;
+  address?: string;
+  port?: number;
+  message?: string;
+  cause?: unknown;
+  /** undici's SocketError carries the socket's addresses here */
+  socket?: { remoteAddress?: string; remotePort?: number };
+}
+
 /** A one-line human description, e.g. "connection refused at 127.0.0.1:9". */
-export function describeError(err: unknown): string {
-  const e = err as { code?: string; address?: string; port?: number; message?: string; cause?: unknown };
-  const inner = (e?.cause ?? e) as { code?: string; address?: string; port?: number; message?: string };
-  const where = inner?.address ? ` at ${inner.address}${inner.port ? `:${inner.port}` : ''}` : '';
+export function describeError(err: unknown, context: ErrorContext = {}): string {
+  const e = (err ?? {}) as ErrorShape;
+  const inner = (e.cause ?? e) as ErrorShape;
+  const where = whereOf(inner) || whereOf(e);
   switch (errorCode(err)) {
     case 'ECONNREFUSED':
       return `connection refused${where}`;
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
+    case 'EAI_NONAME':
       return `host not found${where}`;
     case 'ECONNRESET':
       return `connection reset${where}`;
+    case CONNECTION_LOST:
+      return context.responseStarted ? `response cut short: the connection closed before the response was complete${where}` : `connection closed by the target before any response${where}`;
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+      return `no complete response in time${where}`;
     default:
-      return (inner?.message ?? e?.message ?? String(err)).split('\n')[0]!;
+      return firstLine(textOf(inner?.message) || textOf(e?.message) || textOf(err) || 'unknown error');
   }
+}
+
+function whereOf(e: ErrorShape | undefined): string {
+  if (!e || typeof e !== 'object') return '';
+  const address = e.address ?? e.socket?.remoteAddress;
+  const port = e.port ?? e.socket?.remotePort;
+  return address ? ` at ${address}${port ? `:${port}` : ''}` : '';
+}
+
+/** Anything → text, never throwing (a null-prototype object has no toString). */
+function textOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return value === undefined || value === null ? '' : String(value);
+  } catch {
+    return '';
+  }
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0]!;
 }
