@@ -1,0 +1,104 @@
+// `npm run bench`: the benchmark suite.
+//   node bench/run.mjs [cpu] [stall] [rate] [rss] [profile] [--quick] [--no-write] [--write]
+//                      [--seconds=N] [--rounds=N] [--compile] [--keep-snapshot] [--label=TEXT]
+// Runs the selected tests (all by default) side by side in one invocation, prints the tables and
+// writes them into bench/RESULTS.md (a --quick smoke run, or one with --seconds/--rounds, writes only
+// with --write). --seconds/--rounds override the CPU test's run length and rounds; --compile builds
+// the CLI under test from src/ instead of copying dist/; --keep-snapshot runs whatever build is already in
+// .bench-tmp/snapshot (e.g. an older commit's, for a before/after pair); --label names the build in the header.
+import { spawnSync } from 'node:child_process';
+import { cpus, release } from 'node:os';
+import { join } from 'node:path';
+import { ensureTools } from './lib/ensure.mjs';
+import { autocannonPresent, readJson, ROOT } from './lib/generators.mjs';
+import { startNginx } from './lib/nginx.mjs';
+import { snapshotCli } from './lib/snapshot.mjs';
+import { writeResults } from './lib/results.mjs';
+import { cpuTest } from './lib/cpu.mjs';
+import { stallTest } from './lib/stall.mjs';
+import { rateTest } from './lib/rate.mjs';
+import { rssTest } from './lib/rss.mjs';
+import { profileTest } from './lib/profile.mjs';
+
+const TESTS = ['cpu', 'stall', 'rate', 'rss', 'profile'];
+
+function parseArgs(argv) {
+  const value = (name) => Number(argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? NaN);
+  const flags = new Set(argv.filter((a) => a.startsWith('--')).map((a) => a.split('=')[0]));
+  const names = argv.filter((a) => !a.startsWith('--'));
+  const unknown = names.filter((n) => !TESTS.includes(n));
+  if (unknown.length) throw new Error(`unknown test ${unknown.join(', ')}; choose from ${TESTS.join(' ')}`);
+  const quick = flags.has('--quick');
+  const seconds = value('seconds');
+  const rounds = value('rounds');
+  const label = argv.find((a) => a.startsWith('--label='))?.slice('--label='.length) ?? '';
+  const custom = Number.isFinite(seconds) || Number.isFinite(rounds);
+  const write = flags.has('--write') || (!quick && !custom && !flags.has('--no-write'));
+  return { tests: names.length ? names : TESTS, quick, write, seconds, rounds, label, compile: flags.has('--compile'), keep: flags.has('--keep-snapshot') };
+}
+
+/** Durations: the full suite takes ~6 minutes; --quick is a smoke check of under a minute. */
+function durations(quick) {
+  return quick
+    ? { cpuSeconds: 2, cpuRounds: 1, stallSeconds: 5, rateSeconds: 2, rssDurations: [2, 6], profileSeconds: 2 }
+    : { cpuSeconds: 10, cpuRounds: 3, stallSeconds: 10, rateSeconds: 10, rssDurations: [20, 60], profileSeconds: 8 };
+}
+
+function version(cmd, args, pattern) {
+  try {
+    const r = spawnSync(cmd, args, { encoding: 'utf8' });
+    return pattern.exec(`${r.stdout ?? ''}${r.stderr ?? ''}`)?.[1] ?? 'n/a';
+  } catch {
+    return 'n/a';
+  }
+}
+
+function machine() {
+  const cpu = cpus();
+  const pkg = (name) => readJson(join(ROOT, 'node_modules', name, 'package.json')).version;
+  return [
+    `- Date: ${new Date().toISOString()}`,
+    `- Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, Linux ${release()}, Node ${process.version}`,
+    `- Tools: nginx ${version('nginx', ['-v'], /nginx\/(\S+)/)}, wrk ${version('wrk', ['-v'], /wrk (\S+)/)}, autocannon ${pkg('autocannon')}, undici ${pkg('undici')}, hdr-histogram-js ${pkg('hdr-histogram-js')}`,
+    '- Pinning: nginx (1 worker, `return 200`, no access log) on core 0; each generator its own process on core 1 (`taskset`); CPU = user + sys of the whole process from GNU time, startup included.',
+  ].join('\n');
+}
+
+async function main() {
+  const { tests, quick, write, seconds, rounds, compile, keep, label } = parseArgs(process.argv.slice(2));
+  const d = durations(quick);
+  if (Number.isFinite(seconds)) d.cpuSeconds = seconds;
+  if (Number.isFinite(rounds)) d.cpuRounds = rounds;
+  const notes = [];
+  const tools = ensureTools(notes);
+  if (!tools.time || !tools.taskset) throw new Error('GNU time and taskset are required to measure CPU; see notes: ' + notes.join('; '));
+  if (!autocannonPresent()) notes.push('autocannon not installed (devDependency): its columns are skipped');
+  const cli = keep ? join(ROOT, '.bench-tmp/snapshot/bench.mjs') : snapshotCli({ compile });
+  const needsNginx = tests.some((t) => t !== 'stall');
+  if (needsNginx && !tools.nginx) throw new Error('nginx is required for cpu/rate/rss/profile and could not be installed');
+  const nginx = needsNginx ? await startNginx() : null;
+  const sections = [];
+  const started = Date.now();
+  try {
+    if (tests.includes('cpu')) sections.push((await cpuTest({ cli, nginx, tools, seconds: d.cpuSeconds, rounds: d.cpuRounds, notes })).markdown);
+    if (tests.includes('stall')) sections.push((await stallTest({ cli, seconds: d.stallSeconds })).markdown);
+    if (tests.includes('rate')) sections.push((await rateTest({ cli, nginx, seconds: d.rateSeconds })).markdown);
+    if (tests.includes('rss')) sections.push((await rssTest({ cli, nginx, durations: d.rssDurations })).markdown);
+    if (tests.includes('profile')) sections.push((await profileTest({ cli, nginx, seconds: d.profileSeconds })).markdown);
+  } finally {
+    await nginx?.stop();
+  }
+  const header = [machine(), ...(label ? [`- Build: ${label}`] : []), `- Mode: ${quick ? 'quick (smoke)' : 'full'}; tests: ${tests.join(', ')}; suite took ${Math.round((Date.now() - started) / 1000)} s`];
+  if (notes.length) header.push(...notes.map((n) => `- Note: ${n}`));
+  const latest = [header.join('\n'), ...sections].join('\n\n');
+  process.stdout.write(`\n${latest}\n`);
+  if (write) {
+    writeResults(join(ROOT, 'bench/RESULTS.md'), latest);
+    process.stderr.write('\nwritten to bench/RESULTS.md\n');
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench suite: ${err.message}\n`);
+  process.exitCode = 1;
+});
