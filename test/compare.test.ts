@@ -7,7 +7,7 @@ import { emptyCounters, toStats, type Counters } from '../src/metrics/stats.js';
 import type { RunResult, TimelinePoint } from '../src/types.js';
 import {
   compareResults, defaultRegressionBounds, parseRegressionBounds, renderComparisonHtml, renderComparisonJson,
-  renderComparisonMarkdown, renderComparisonTerminal, type Comparison, type MetricRow,
+  renderComparisonMarkdown, renderComparisonTerminal, sideBySideVerdict, type Comparison, type MetricRow,
 } from '../src/compare/index.js';
 
 // ───────────── fixture builder: known values recorded into real HDR histograms ─────────────
@@ -297,5 +297,23 @@ describe('comparison renderers', () => {
     const json = renderComparisonJson(c);
     expect(JSON.parse(json)).toEqual(JSON.parse(JSON.stringify(c)));
     expect(json).toBe(JSON.stringify(c, null, 2));
+  });
+});
+
+describe('side-by-side verdict line', () => {
+  const bounds = defaultRegressionBounds();
+  const run = (shiftMs: number) => buildResult(steady(10, 100, quiet(shiftMs)), 10_000);
+
+  it('names the slower side, the metrics and their change', () => {
+    const line = sideBySideVerdict(compareResults(run(0), run(15), { bounds, baseLabel: 'monolith', headLabel: 'microservices' }));
+    expect(line).toMatch(/^Verdict: microservices vs monolith — worse at p50 \(\+\d+\.\d%\), p90/);
+    expect(line).toMatch(/no significant difference in rps, error_rate/);
+    expect(line).toMatch(/monolith comes out ahead\.$/);
+  });
+
+  it('says so when neither side is measurably faster', () => {
+    const line = sideBySideVerdict(compareResults(run(0), run(0), { bounds, baseLabel: 'a', headLabel: 'b' }));
+    expect(line).toMatch(/Neither is measurably faster\.$/);
+    expect(line).not.toMatch(/worse at|better at/);
   });
 });

@@ -4,7 +4,7 @@
 import { join, resolve } from 'node:path';
 import type { RunResult } from '../types.js';
 import { EXIT, UsageError } from '../errors.js';
-import { compareResults, defaultRegressionBounds, parseRegressionBounds, type Comparison } from '../compare/index.js';
+import { compareResults, defaultRegressionBounds, parseRegressionBounds, sideBySideVerdict, type Comparison } from '../compare/index.js';
 import { combineRounds } from '../merge/rounds.js';
 import { makeRedactor, reporters } from '../report/index.js';
 import { runScenario, type RunFlags } from './run-command.js';
@@ -86,6 +86,7 @@ export async function runAb(file: string, targets: NamedTarget[], flags: AbFlags
     rounds: { base: perTarget.get(a.name)!, head: perTarget.get(b.name)! },
   });
   emitComparison(comparison, { json: flags.json, out: outDir, color: flags.color }, io);
+  if (!flags.quiet) io.err(sideBySideVerdict(comparison));
   if (!flags.quiet) io.err(`bench: reports and comparison written to ${outDir}`);
   return { combined, comparison, outDir, interrupted };
 }

@@ -7,3 +7,4 @@ export { renderComparisonTerminal, type TerminalCompareOptions } from './render-
 export { renderComparisonMarkdown } from './render-markdown.js';
 export { renderComparisonHtml } from './render-html.js';
 export { renderComparisonJson } from './render-json.js';
+export { sideBySideVerdict } from './side-by-side.js';
