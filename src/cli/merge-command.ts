@@ -1,6 +1,6 @@
 // `bench merge`: segment results → one result, SLOs judged once, every report written; exits like `run`.
 import { resolve } from 'node:path';
-import { mergeResults } from '../merge/merge.js';
+import { mergeResults, missingSegments } from '../merge/merge.js';
 import { reporters } from '../report/index.js';
 import { readResultFile } from './read-result.js';
 import { exitCodeFor } from './run-command.js';
@@ -15,7 +15,10 @@ export interface MergeFlags {
 }
 
 export async function mergeCommand(files: string[], flags: MergeFlags, io: Console): Promise<number> {
-  const merged = mergeResults(files.map(readResultFile), null);
+  const results = files.map(readResultFile);
+  const merged = mergeResults(results, null);
+  const missing = missingSegments(results);
+  if (missing.length) io.err(`bench: warning: segments ${missing.map((i) => `${i}/${results[0]!.segment!.count}`).join(', ')} are missing — the merged load is partial`);
   const identity = (text: string): string => text;
   const outDir = resolve(flags.out);
   writeReports(merged, { outDir, redact: identity, env: io.env, log: io.err });
