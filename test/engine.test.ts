@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../src/engine/engine.js';
+import type { TransportName } from '../src/engine/transport.js';
 import { closed, open, simplePlan } from './helpers/plan.js';
 import { startServer, type TestServer } from './helpers/servers.js';
 
@@ -9,10 +10,11 @@ afterEach(async () => {
   server = undefined;
 });
 
-describe('engine against a loopback server', () => {
+// Every engine behaviour holds for both HTTP clients: the lean one (default for http:) and undici (https:).
+describe.each<TransportName>(['lean', 'undici'])('engine against a loopback server (%s client)', (transport) => {
   it('open 200/s for 2 s sends exactly the schedule (400 arrivals)', async () => {
     server = await startServer();
-    const engine = new Engine(simplePlan(server.url, [open(200, 2000)]));
+    const engine = new Engine(simplePlan(server.url, [open(200, 2000)]), { transport });
     const run = await engine.run();
     const summary = engine.aggregator.summarize(run.durationMs);
     expect(summary.totals.requests).toBe(400);
@@ -24,7 +26,7 @@ describe('engine against a loopback server', () => {
 
   it('closed vus: 8 never has more than 8 requests in flight at the server', async () => {
     server = await startServer((_req, res) => setTimeout(() => res.end('ok'), 5));
-    const engine = new Engine(simplePlan(server.url, [closed(8, 1500)]));
+    const engine = new Engine(simplePlan(server.url, [closed(8, 1500)]), { transport });
     const run = await engine.run();
     const summary = engine.aggregator.summarize(run.durationMs);
     expect(summary.totals.requests).toBeGreaterThan(50);
@@ -39,7 +41,7 @@ describe('engine against a loopback server', () => {
       const wait = Math.max(0, 500 - (Date.now() - start));
       setTimeout(() => res.end('ok'), wait);
     });
-    const engine = new Engine(simplePlan(server.url, [open(100, 1000)], { http: { timeoutMs: 5000, maxInFlight: 10_000, graphqlPath: '/graphql', connections: 4 } }));
+    const engine = new Engine(simplePlan(server.url, [open(100, 1000)], { http: { timeoutMs: 5000, maxInFlight: 10_000, graphqlPath: '/graphql', connections: 4 } }), { transport });
     const run = await engine.run();
     const s = engine.aggregator.summarize(run.durationMs);
     expect(s.totals.requests).toBe(100);
@@ -49,7 +51,7 @@ describe('engine against a loopback server', () => {
   });
 
   it('classifies a refused connection as connect and counts errors', async () => {
-    const engine = new Engine(simplePlan('http://127.0.0.1:9', [open(20, 500)]));
+    const engine = new Engine(simplePlan('http://127.0.0.1:9', [open(20, 500)]), { transport });
     const run = await engine.run();
     const s = engine.aggregator.summarize(run.durationMs);
     expect(s.totals.requests).toBe(10);
@@ -60,7 +62,7 @@ describe('engine against a loopback server', () => {
   it('applies the total deadline to a response that never comes', async () => {
     server = await startServer(() => undefined);
     const plan = simplePlan(server.url, [open(10, 300)], { http: { timeoutMs: 200, maxInFlight: 100, graphqlPath: '/graphql' } });
-    const engine = new Engine(plan);
+    const engine = new Engine(plan, { transport });
     const run = await engine.run();
     const s = engine.aggregator.summarize(run.durationMs);
     expect(s.totals.errorKinds.timeout).toBe(3);
@@ -70,7 +72,7 @@ describe('engine against a loopback server', () => {
   it('counts arrivals past maxInFlight as dropped, never silently skipped', async () => {
     server = await startServer((_req, res) => setTimeout(() => res.end('ok'), 400));
     const plan = simplePlan(server.url, [open(100, 300)], { http: { timeoutMs: 5000, maxInFlight: 5, graphqlPath: '/graphql' } });
-    const engine = new Engine(plan);
+    const engine = new Engine(plan, { transport });
     const run = await engine.run();
     const s = engine.aggregator.summarize(run.durationMs);
     expect(s.totals.requests + s.totals.dropped).toBe(30);
@@ -83,7 +85,7 @@ describe('engine against a loopback server', () => {
       paths.add(req.url ?? '');
       res.end('ok');
     });
-    const engine = new Engine(simplePlan(`${server.url}/api/v1/`, [open(20, 200)]));
+    const engine = new Engine(simplePlan(`${server.url}/api/v1/`, [open(20, 200)]), { transport });
     await engine.run();
     expect([...paths]).toEqual(['/api/v1/']);
   });

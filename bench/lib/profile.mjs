@@ -32,6 +32,9 @@ export function areaOf(fn, url) {
   if (/^(writeLatin1String|writeUtf8String|writev|writeBuffer|readStart|close)$/.test(fn) && !url) return 'socket syscalls (write/read)';
   if (url.includes('node_modules/undici/') || url.startsWith('wasm://')) return 'undici (request, llhttp parser)';
   if (url.includes('node_modules/hdr-histogram-js/')) return 'hdr-histogram-js';
+  // The lean HTTP/1.1 client: its JS (sockets, pool, parser callbacks) and node's native llhttp under it.
+  if (/\/(dist|build)\/engine\/lean-[^/]*\.js/.test(url)) return 'bench lean HTTP client';
+  if ((fn === 'execute' || fn === 'finish') && !url) return 'llhttp parser (native, node)';
   if (/\/(dist|build)\/(engine|metrics)\//.test(url)) return 'bench engine + metrics';
   if (/\/(dist|build)\/scenario\//.test(url)) return 'bench scenario (render, verify)';
   if (/\/dist\//.test(url)) return 'bench other (cli, reports)';

@@ -5,7 +5,8 @@ import { RunError } from '../errors.js';
 import type { ClosedPhase, Flow, OpenPhase, Plan, Vars } from '../types.js';
 import { Aggregator, type Interval } from '../metrics/aggregator.js';
 import type { Histogram } from '../metrics/histogram.js';
-import { HttpClient } from './http.js';
+import { createTransport, type TransportName } from './transport.js';
+import type { HttpTransport } from './transport-types.js';
 import { firstEndpoint, flowPicker, IterationRun, sendStep, type IterationContext, type IterationOwner } from './iteration.js';
 import { phaseSchedule } from './pacer.js';
 
@@ -25,6 +26,8 @@ export interface EngineOptions {
   now?: () => number;
   /** grace for in-flight requests after a stop, ms */
   stopGraceMs?: number;
+  /** the HTTP client; default: the lean client for http:, undici for https: (transport.ts) */
+  transport?: TransportName;
 }
 
 export interface EngineResult {
@@ -44,7 +47,7 @@ export interface Progress {
 
 export class Engine implements IterationOwner {
   readonly aggregator: Aggregator;
-  private readonly client: HttpClient;
+  private readonly client: HttpTransport;
   private readonly now: () => number;
   private readonly ctx: IterationContext;
   private readonly pickFlow: () => Flow;
@@ -66,7 +69,7 @@ export class Engine implements IterationOwner {
   ) {
     this.now = options.now ?? epochNow;
     this.aggregator = new Aggregator(plan.endpoints);
-    this.client = new HttpClient(plan.target, { connections: connectionsFor(plan), timeoutMs: plan.http.timeoutMs }, this.now);
+    this.client = createTransport(plan.target, { connections: connectionsFor(plan), timeoutMs: plan.http.timeoutMs }, this.now, options.transport);
     this.pickFlow = flowPicker(plan.flows);
     this.totalMs = plan.phases.reduce((sum, p) => sum + p.durationMs, 0);
     this.ctx = {

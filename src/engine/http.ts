@@ -9,44 +9,10 @@
 import { Pool, type Dispatcher } from 'undici';
 import type { ErrorKind, RequestSpec } from '../types.js';
 import { classifyError, describeError } from './classify.js';
+import { DeadlineError, InterruptedError, type HttpClientOptions, type HttpOutcome, type HttpTransport, type OutcomeReceiver } from './transport-types.js';
 
-export interface HttpOutcome {
-  status: number;
-  /** raw header pairs as undici hands them over; parsed only when a step needs them */
-  rawHeaders: Buffer[] | null;
-  body: string | null;
-  /** 'interrupted': aborted by a stop of the run, not a fault of the target (not recorded) */
-  error: ErrorKind | 'interrupted' | null;
-  /** one line, for the first error of a kind (e.g. "connection refused at 127.0.0.1:9") */
-  errorDetail: string | null;
-}
-
-/** Who hears the outcome: one method on a long-lived object, so the hot path creates no closure per request. */
-export interface OutcomeReceiver {
-  onOutcome(outcome: HttpOutcome): void;
-}
-
-export interface HttpClientOptions {
-  connections: number;
-  timeoutMs: number;
-}
-
-const DEADLINE_CODE = 'BENCH_DEADLINE';
-
-class DeadlineError extends Error {
-  readonly code = DEADLINE_CODE;
-  constructor(timeoutMs: number) {
-    super(`no complete response within ${timeoutMs} ms`);
-  }
-}
-
-/** The reason given to requests aborted because the run was stopped. */
-export class InterruptedError extends Error {
-  readonly code = 'BENCH_INTERRUPTED';
-  constructor() {
-    super('run stopped');
-  }
-}
+// The shared contracts used to live here; re-exported so existing imports keep working.
+export { InterruptedError, parseRawHeaders, type HttpClientOptions, type HttpOutcome, type HttpTransport, type OutcomeReceiver } from './transport-types.js';
 
 /**
  * One in-flight request: the undici handler, its deadline bookkeeping and its outcome in one object
@@ -54,7 +20,7 @@ export class InterruptedError extends Error {
  */
 class Exchange implements Dispatcher.DispatchHandler, HttpOutcome {
   status = 0;
-  rawHeaders: Buffer[] | null = null;
+  rawHeaders: ReadonlyArray<Buffer | string> | null = null;
   body: string | null = null;
   error: ErrorKind | 'interrupted' | null = null;
   errorDetail: string | null = null;
@@ -139,7 +105,7 @@ class Exchange implements Dispatcher.DispatchHandler, HttpOutcome {
   }
 }
 
-export class HttpClient {
+export class HttpClient implements HttpTransport {
   private readonly pools = new Map<string, Pool>();
   /** oldest and newest in-flight exchange (send order = deadline order) */
   private oldest: Exchange | null = null;
@@ -289,17 +255,4 @@ export class HttpClient {
 function pathOf(absolute: string): string {
   const url = new URL(absolute);
   return url.pathname + url.search;
-}
-
-/** Raw header pairs → lower-cased header object, for checks and captures. */
-export function parseRawHeaders(raw: Buffer[] | null): Record<string, string | string[]> {
-  const headers: Record<string, string | string[]> = {};
-  if (!raw) return headers;
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i]!.toString('latin1').toLowerCase();
-    const value = raw[i + 1]!.toString('latin1');
-    const prior = headers[name];
-    headers[name] = prior === undefined ? value : Array.isArray(prior) ? [...prior, value] : [prior, value];
-  }
-  return headers;
 }

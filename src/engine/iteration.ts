@@ -3,10 +3,10 @@
 // closure per request. A closed-model user reuses one IterationRun for all its iterations.
 import type { Failure, Flow, RequestStep, ResponseView, Step, Vars } from '../types.js';
 import type { Aggregator } from '../metrics/aggregator.js';
-import { parseRawHeaders, type HttpClient, type HttpOutcome, type OutcomeReceiver } from './http.js';
+import { parseRawHeaders, type HttpTransport, type HttpOutcome, type OutcomeReceiver } from './http.js';
 
 export interface IterationContext {
-  client: HttpClient;
+  client: HttpTransport;
   aggregator: Aggregator;
   now: () => number;
   /** true once the load is over: iterations finish the request in flight but start no new step */

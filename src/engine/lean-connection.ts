@@ -1,0 +1,215 @@
+// One keep-alive connection of the lean client: a `net` socket, one native llhttp parser reused for
+// every response on it, and at most one request in flight (no pipelining).
+//
+// Completion and failure are acted on only after the parser has returned (never inside one of its
+// callbacks): the receiver of an outcome may send the next request at once, and bytes that follow a
+// complete response in the same read must not be taken for that next request's response.
+import net, { type Socket } from 'node:net';
+import { allocParser, HTTPParser, releaseParser, type NativeParser, type ParseFailure } from './lean-parser.js';
+import type { Carrier, LeanExchange } from './lean-exchange.js';
+
+/** The pool a connection belongs to. */
+export interface ConnectionOwner {
+  /** the connection finished a response and can carry another request */
+  connectionFree(connection: LeanConnection): void;
+  /** the connection is closed (or closing) and must not be used again */
+  connectionGone(connection: LeanConnection): void;
+}
+
+/**
+ * The connection ended (FIN or close) while a request was outstanding. It carries undici's SocketError
+ * code on purpose, so both transports classify and describe it alike: 'reset' before the response
+ * began, 'protocol' ("response cut short") after.
+ */
+export class ConnectionLostError extends Error {
+  readonly code = 'UND_ERR_SOCKET';
+  constructor(readonly socket: { remoteAddress: string; remotePort: number }) {
+    super('the connection closed before the response was complete');
+  }
+}
+
+/** A response llhttp refused; `code` is llhttp's (HPE_…), which classifies as 'protocol'. */
+export class ResponseParseError extends Error {
+  readonly code: string;
+  constructor(failure: ParseFailure) {
+    super(`Response does not match the HTTP/1.1 protocol (${failure.reason ?? failure.message})`);
+    this.code = failure.code ?? 'HPE_INTERNAL';
+  }
+}
+
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE']);
+
+export class LeanConnection implements Carrier {
+  /** true once retired: the pool no longer counts or uses it */
+  closed = false;
+  private readonly socket: Socket;
+  private parser: NativeParser | null;
+  private current: LeanExchange | null = null;
+  /** a response completed during the parser call now returning */
+  private completed: LeanExchange | null = null;
+  /** false after `Connection: close`, an upgrade or an unsolicited response */
+  private reusable = true;
+  /** inside a 1xx interim response, which is skipped */
+  private interim = false;
+  /** header pairs the parser flushed before the head was complete (very many headers) */
+  private flushedHeaders: string[] | null = null;
+
+  constructor(
+    private readonly host: string,
+    private readonly port: number,
+    private readonly owner: ConnectionOwner,
+  ) {
+    this.parser = allocParser();
+    this.bindParser(this.parser);
+    this.socket = net.connect({ host, port, noDelay: true });
+    this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    // Once connected, llhttp reads straight from the socket's handle (as node:http's server does):
+    // no stream, no 'data' event, no Buffer per read. End and errors still come as socket events.
+    this.socket.once('connect', () => this.consume());
+    this.socket.on('end', () => this.onEnd());
+    this.socket.on('error', (err: Error) => this.lose(err));
+    this.socket.on('close', () => this.onClose());
+  }
+
+  /** Write `exchange`'s request (one write of one string). A socket still connecting buffers it. */
+  start(exchange: LeanExchange): void {
+    this.current = exchange;
+    exchange.carrier = this;
+    const request = exchange.request;
+    exchange.request = '';
+    this.socket.write(request);
+  }
+
+  /** The exchange gave up (deadline, stop): the response may still come, so the connection goes. */
+  abandon(exchange: LeanExchange): void {
+    if (this.current === exchange) this.current = null;
+    this.retire();
+  }
+
+  /** Close for good; tells the pool at once, so a replacement can open before the close completes. */
+  retire(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.destroy();
+    this.owner.connectionGone(this);
+  }
+
+  private consume(): void {
+    const handle = (this.socket as unknown as { _handle?: object | null })._handle;
+    if (this.closed || this.parser === null || !handle) return;
+    this.parser.consume(handle);
+  }
+
+  /** llhttp consumed a read from the handle: `parsed` is its execute result. */
+  private onExecute(parsed: number | ParseFailure): void {
+    if (this.closed) return;
+    if (typeof parsed !== 'number') return this.lose(new ResponseParseError(parsed));
+    this.afterParse();
+  }
+
+  private bindParser(parser: NativeParser): void {
+    const m = HTTPParser!;
+    parser[m.kOnMessageBegin] = () => {
+      if (this.current !== null) this.current.responseStarted = true;
+    };
+    parser[m.kOnExecute] = (parsed: number | ParseFailure) => this.onExecute(parsed);
+    parser[m.kOnHeaders] = (headers: string[]) => {
+      this.flushedHeaders = this.flushedHeaders ? this.flushedHeaders.concat(headers) : headers;
+    };
+    parser[m.kOnHeadersComplete] = (_major: number, _minor: number, headers: string[] | undefined, _method: unknown, _url: unknown, status: number, _text: unknown, upgrade: boolean, keepAlive: boolean) =>
+      this.onHead(headers, status, upgrade, keepAlive);
+    parser[m.kOnBody] = (chunk: Buffer) => this.current?.onBody(chunk);
+    parser[m.kOnMessageComplete] = () => this.onMessageComplete();
+  }
+
+  /** llhttp: the head of a response is complete. Returns 1 to tell it the response has no body (HEAD). */
+  private onHead(headers: string[] | undefined, status: number, upgrade: boolean, keepAlive: boolean): number {
+    const raw = headers ?? this.flushedHeaders ?? [];
+    this.flushedHeaders = null;
+    const exchange = this.current;
+    if (exchange === null) {
+      this.reusable = false; // a response nobody asked for: this connection is out of step
+      return 0;
+    }
+    if (status >= 100 && status < 200 && status !== 101) {
+      this.interim = true; // 100 Continue, 103 Early Hints: the real response follows
+      return 0;
+    }
+    exchange.onHeaders(status, raw);
+    if (!keepAlive || upgrade) this.reusable = false;
+    return exchange.isHead ? 1 : 0;
+  }
+
+  private onMessageComplete(): void {
+    if (this.interim) {
+      this.interim = false;
+      return;
+    }
+    const exchange = this.current;
+    if (exchange === null) return;
+    this.current = null;
+    exchange.carrier = null;
+    this.completed = exchange;
+  }
+
+  private onData(chunk: Buffer): void {
+    const parser = this.parser;
+    if (parser === null || this.closed) return;
+    if (this.current !== null) this.current.responseStarted = true;
+    const parsed = parser.execute(chunk);
+    if (typeof parsed !== 'number') return this.lose(new ResponseParseError(parsed));
+    this.afterParse();
+  }
+
+  /** Act on a response completed by the parser call that just returned. */
+  private afterParse(): void {
+    const exchange = this.completed;
+    if (exchange === null) {
+      if (!this.reusable && this.current === null) this.retire();
+      return;
+    }
+    this.completed = null;
+    // Free (or replace) the connection before the outcome: the receiver may send again at once.
+    if (this.reusable && !this.closed) this.owner.connectionFree(this);
+    else this.retire();
+    exchange.complete();
+  }
+
+  /** FIN from the target: it may end a read-until-close body, or cut a response short. */
+  private onEnd(): void {
+    this.reusable = false;
+    const parser = this.parser;
+    if (parser !== null && !this.closed && this.current !== null) {
+      // An error here only says the message was incomplete at EOF: the connection cut it short.
+      if (!(parser.finish() instanceof Error)) this.afterParse();
+    }
+    this.lose(null);
+  }
+
+  /** The connection failed or ended: retire it, then fail the request it carried (if any). */
+  private lose(err: Error | null): void {
+    const exchange = this.current;
+    this.current = null;
+    this.retire();
+    if (exchange === null) return;
+    exchange.carrier = null;
+    exchange.fail(this.lossReason(err, exchange.responseStarted));
+  }
+
+  private lossReason(err: Error | null, responseStarted: boolean): Error {
+    const where = { remoteAddress: this.host, remotePort: this.port };
+    if (err === null) return new ConnectionLostError(where);
+    // A reset after the first byte cut the response short: a framing fault of the target, as a FIN would be.
+    const code = (err as { code?: string }).code;
+    if (responseStarted && code !== undefined && RESET_CODES.has(code)) return new ConnectionLostError(where);
+    return err;
+  }
+
+  private onClose(): void {
+    this.lose(null);
+    // Outside any parser call now ('close' comes on a later tick than the destroy): safe to recycle.
+    const parser = this.parser;
+    this.parser = null;
+    if (parser !== null) releaseParser(parser);
+  }
+}

@@ -1,0 +1,74 @@
+// What every HTTP transport (undici's HttpClient, the lean HTTP/1.1 client) offers the engine, and the
+// outcome it hands back. A transport never rejects: every outcome, success or failure, is data.
+import type { ErrorKind, RequestSpec } from '../types.js';
+
+export interface HttpOutcome {
+  status: number;
+  /**
+   * raw header pairs as the transport's parser hands them over (undici: Buffers, llhttp in node: strings);
+   * parsed only when a step needs them
+   */
+  rawHeaders: ReadonlyArray<Buffer | string> | null;
+  body: string | null;
+  /** 'interrupted': aborted by a stop of the run, not a fault of the target (not recorded) */
+  error: ErrorKind | 'interrupted' | null;
+  /** one line, for the first error of a kind (e.g. "connection refused at 127.0.0.1:9") */
+  errorDetail: string | null;
+}
+
+/** Who hears the outcome: one method on a long-lived object, so the hot path creates no closure per request. */
+export interface OutcomeReceiver {
+  onOutcome(outcome: HttpOutcome): void;
+}
+
+export interface HttpClientOptions {
+  connections: number;
+  timeoutMs: number;
+}
+
+/** The engine's view of an HTTP client. Deadlines are total (headers and body), `timeoutMs` from the send. */
+export interface HttpTransport {
+  readonly inFlight: number;
+  /** Send one request; `sentMs` is the caller's clock reading for the send (saves a second reading). */
+  send(spec: RequestSpec, readBody: boolean, receiver: OutcomeReceiver, sentMs: number): void;
+  /** Resolves once nothing is in flight, or after `ms`, whichever comes first. */
+  idleOrAfter(ms: number): Promise<void>;
+  /** Abort everything still in flight (outcome error 'interrupted'). */
+  abortAll(): void;
+  close(): Promise<void>;
+}
+
+export const DEADLINE_CODE = 'BENCH_DEADLINE';
+
+/** The reason given to a request whose total deadline passed (classified as 'timeout'). */
+export class DeadlineError extends Error {
+  readonly code = DEADLINE_CODE;
+  constructor(timeoutMs: number) {
+    super(`no complete response within ${timeoutMs} ms`);
+  }
+}
+
+/** The reason given to requests aborted because the run was stopped. */
+export class InterruptedError extends Error {
+  readonly code = 'BENCH_INTERRUPTED';
+  constructor() {
+    super('run stopped');
+  }
+}
+
+/** Raw header pairs → lower-cased header object, for checks and captures. */
+export function parseRawHeaders(raw: ReadonlyArray<Buffer | string> | null): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = {};
+  if (!raw) return headers;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = latin1(raw[i]!).toLowerCase();
+    const value = latin1(raw[i + 1]!);
+    const prior = headers[name];
+    headers[name] = prior === undefined ? value : Array.isArray(prior) ? [...prior, value] : [prior, value];
+  }
+  return headers;
+}
+
+function latin1(part: Buffer | string): string {
+  return typeof part === 'string' ? part : part.toString('latin1');
+}
