@@ -27,8 +27,11 @@ export function startProgress(source: ProgressSource, options: ProgressOptions):
   };
   const timer = setInterval(draw, options.tty ? TTY_EVERY_MS : PLAIN_EVERY_MS);
   timer.unref();
+  let stopped = false;
   return {
     stop: () => {
+      if (stopped) return;
+      stopped = true;
       clearInterval(timer);
       if (options.tty) options.stream.write('\r\x1b[2K');
     },

@@ -64,6 +64,7 @@ export async function runScenario(file: string, flags: RunFlags, io: Console, la
   const progress = showProgress ? startProgress(execution.view, { stream: process.stderr, tty: io.stderrIsTTY, label: label ?? plan.name }) : null;
   const releaseSignals = onInterrupt(
     () => {
+      progress?.stop(); // clear the redrawn line first, so the message gets a line of its own
       log('bench: stopping — finishing in-flight requests and writing reports (Ctrl-C again to quit at once)');
       execution.stop('interrupted');
     },
