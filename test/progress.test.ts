@@ -10,7 +10,7 @@ const source = (elapsedMs: number, dropped = 0): ProgressSource => ({
 describe('progress line', () => {
   it('shows elapsed/total, phase, last-second rate and p95, totals, errors and in-flight', () => {
     const line = progressLine(source(2500), 'api', false);
-    expect(line).toBe('api 2.5s/10.0s · phase 2 · 200 req/s · p95 12.3 ms · 1234 requests · 5 errors · 7 in flight');
+    expect(line).toBe('api 2.5s/10s · phase 2 · 200 req/s · p95 12.3 ms · 1234 requests · 5 errors · 7 in flight');
   });
 
   it('draws a bar on a terminal, filled in proportion, and names dropped arrivals when there are any', () => {
