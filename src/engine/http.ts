@@ -8,6 +8,7 @@
 // to the old generation and make every major GC dearer).
 import { Pool, type Dispatcher } from 'undici';
 import type { ErrorKind, RequestSpec } from '../types.js';
+import { InFlight } from './in-flight.js';
 import { classifyError, describeError } from './classify.js';
 import { DeadlineError, InterruptedError, type HttpClientOptions, type HttpOutcome, type HttpTransport, type OutcomeReceiver } from './transport-types.js';
 
@@ -107,14 +108,9 @@ class Exchange implements Dispatcher.DispatchHandler, HttpOutcome {
 
 export class HttpClient implements HttpTransport {
   private readonly pools = new Map<string, Pool>();
-  /** oldest and newest in-flight exchange (send order = deadline order) */
-  private oldest: Exchange | null = null;
-  private newest: Exchange | null = null;
-  private sweeper: NodeJS.Timeout | null = null;
-  private readonly idleWaiters = new Set<() => void>();
+  private readonly flights: InFlight<Exchange>;
   private lastOrigin = '';
   private lastPool: Pool | null = null;
-  inFlight = 0;
 
   private readonly origin: string;
   /** a target's path prefix (http://host/api → /api), put before every relative step path */
@@ -128,14 +124,17 @@ export class HttpClient implements HttpTransport {
     const url = new URL(target);
     this.origin = url.origin;
     this.basePath = url.pathname.replace(/\/+$/, '');
+    this.flights = new InFlight(options.timeoutMs, () => this.sweep());
+  }
+
+  get inFlight(): number {
+    return this.flights.count;
   }
 
   /** Send one request; `sentMs` is the caller's clock reading for the send (saves a second reading). */
   send(spec: RequestSpec, readBody: boolean, receiver: OutcomeReceiver, sentMs: number): void {
     const exchange = new Exchange(sentMs + this.options.timeoutMs, readBody, receiver, this);
-    this.inFlight++;
-    this.link(exchange);
-    if (this.sweeper === null) this.startSweeper();
+    this.flights.add(exchange);
     const relative = spec.path.charCodeAt(0) === 47; /* '/' */
     const origin = relative ? this.origin : new URL(spec.path).origin;
     const path = relative ? this.basePath + spec.path : pathOf(spec.path);
@@ -148,23 +147,12 @@ export class HttpClient implements HttpTransport {
 
   /** Resolves once nothing is in flight, or after `ms`, whichever comes first (drain without polling). */
   idleOrAfter(ms: number): Promise<void> {
-    if (this.inFlight === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.idleWaiters.delete(wake);
-        resolve();
-      }, Math.max(0, ms));
-      const wake = (): void => {
-        clearTimeout(timer);
-        resolve();
-      };
-      this.idleWaiters.add(wake);
-    });
+    return this.flights.idleOrAfter(ms);
   }
 
   /** Abort everything still in flight (used when a run is interrupted). */
   abortAll(): void {
-    for (let ex = this.oldest; ex !== null; ) {
+    for (let ex = this.flights.oldest; ex !== null; ) {
       const next = ex.next;
       if (ex.abort) ex.abort(new InterruptedError());
       else ex.overdue = new InterruptedError();
@@ -173,8 +161,7 @@ export class HttpClient implements HttpTransport {
   }
 
   async close(): Promise<void> {
-    if (this.sweeper) clearInterval(this.sweeper);
-    this.sweeper = null;
+    this.flights.stopSweeping();
     await Promise.all([...this.pools.values()].map((p) => p.destroy().catch(() => undefined)));
     this.pools.clear();
     this.lastPool = null;
@@ -182,12 +169,7 @@ export class HttpClient implements HttpTransport {
 
   /** Called by an exchange when it settles. */
   settled(exchange: Exchange): void {
-    this.unlink(exchange);
-    this.inFlight--;
-    if (this.inFlight === 0 && this.idleWaiters.size > 0) {
-      for (const wake of this.idleWaiters) wake();
-      this.idleWaiters.clear();
-    }
+    this.flights.remove(exchange);
   }
 
   private pool(origin: string): Pool {
@@ -215,40 +197,14 @@ export class HttpClient implements HttpTransport {
     return pool;
   }
 
-  private startSweeper(): void {
-    const every = Math.max(5, Math.min(50, this.options.timeoutMs / 20));
-    this.sweeper = setInterval(() => this.sweep(), every);
-    this.sweeper.unref();
-  }
-
   private sweep(): void {
     const now = this.now();
     // Expiring aborts; undici may settle the exchange (and unlink it) synchronously or later.
-    for (let ex = this.oldest; ex !== null && ex.deadline <= now; ) {
+    for (let ex = this.flights.oldest; ex !== null && ex.deadline <= now; ) {
       const next = ex.next;
       ex.expire(this.options.timeoutMs);
       ex = next;
     }
-    if (this.oldest === null && this.sweeper) {
-      clearInterval(this.sweeper);
-      this.sweeper = null;
-    }
-  }
-
-  private link(ex: Exchange): void {
-    ex.prev = this.newest;
-    if (this.newest) this.newest.next = ex;
-    else this.oldest = ex;
-    this.newest = ex;
-  }
-
-  private unlink(ex: Exchange): void {
-    if (ex.prev) ex.prev.next = ex.next;
-    else if (this.oldest === ex) this.oldest = ex.next;
-    if (ex.next) ex.next.prev = ex.prev;
-    else if (this.newest === ex) this.newest = ex.prev;
-    ex.prev = null;
-    ex.next = null;
   }
 }
 

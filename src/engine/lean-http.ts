@@ -12,6 +12,7 @@ import type { RequestSpec } from '../types.js';
 import { HttpClient } from './http.js';
 import { LeanExchange, type ExchangeOwner } from './lean-exchange.js';
 import { OriginPool } from './lean-pool.js';
+import { InFlight } from './in-flight.js';
 import { serializeRequest } from './lean-request.js';
 import { DeadlineError, InterruptedError, type HttpClientOptions, type HttpTransport, type OutcomeReceiver } from './transport-types.js';
 
@@ -27,12 +28,7 @@ export class LeanHttpClient implements HttpTransport, ExchangeOwner {
   private readonly targetUrl: URL;
   /** a target's path prefix (http://host/api → /api), put before every relative step path */
   private readonly basePath: string;
-  /** oldest and newest in-flight exchange (send order = deadline order) */
-  private oldest: LeanExchange | null = null;
-  private newest: LeanExchange | null = null;
-  private sweeper: NodeJS.Timeout | null = null;
-  private readonly idleWaiters = new Set<() => void>();
-  private ownInFlight = 0;
+  private readonly flights: InFlight<LeanExchange>;
   private tls: HttpClient | null = null;
 
   constructor(
@@ -44,10 +40,12 @@ export class LeanHttpClient implements HttpTransport, ExchangeOwner {
     if (this.targetUrl.protocol !== 'http:') throw new Error(`the lean HTTP client speaks plain http only, not ${this.targetUrl.protocol}`);
     this.basePath = this.targetUrl.pathname.replace(/\/+$/, '');
     this.targetOrigin = this.originFor(this.targetUrl);
+    // Giving up settles an exchange synchronously, which takes it off the list.
+    this.flights = new InFlight(options.timeoutMs, () => this.giveUpUntil(this.now(), () => new DeadlineError(this.options.timeoutMs)));
   }
 
   get inFlight(): number {
-    return this.ownInFlight + (this.tls?.inFlight ?? 0);
+    return this.flights.count + (this.tls?.inFlight ?? 0);
   }
 
   send(spec: RequestSpec, readBody: boolean, receiver: OutcomeReceiver, sentMs: number): void {
@@ -55,9 +53,7 @@ export class LeanHttpClient implements HttpTransport, ExchangeOwner {
     const url = relative ? null : new URL(spec.path);
     if (url !== null && url.protocol !== 'http:') return this.tlsClient().send(spec, readBody, receiver, sentMs);
     const exchange = new LeanExchange(sentMs + this.options.timeoutMs, readBody, spec.method === 'HEAD', receiver, this);
-    this.ownInFlight++;
-    this.link(exchange);
-    if (this.sweeper === null) this.startSweeper();
+    this.flights.add(exchange);
     const origin = url === null ? this.targetOrigin : this.originFor(url);
     try {
       exchange.request = serializeRequest(spec, url === null ? this.basePath + spec.path : url.pathname + url.search, origin.host);
@@ -69,8 +65,8 @@ export class LeanHttpClient implements HttpTransport, ExchangeOwner {
 
   idleOrAfter(ms: number): Promise<void> {
     if (this.inFlight === 0) return Promise.resolve();
-    if (this.tls !== null && this.tls.inFlight > 0) return Promise.all([this.ownIdleOrAfter(ms), this.tls.idleOrAfter(ms)]).then(() => undefined);
-    return this.ownIdleOrAfter(ms);
+    if (this.tls !== null && this.tls.inFlight > 0) return Promise.all([this.flights.idleOrAfter(ms), this.tls.idleOrAfter(ms)]).then(() => undefined);
+    return this.flights.idleOrAfter(ms);
   }
 
   abortAll(): void {
@@ -79,8 +75,7 @@ export class LeanHttpClient implements HttpTransport, ExchangeOwner {
   }
 
   async close(): Promise<void> {
-    if (this.sweeper) clearInterval(this.sweeper);
-    this.sweeper = null;
+    this.flights.stopSweeping();
     // Anything still in flight now was cut by the end of the run, not by the target.
     this.giveUpAll(() => new InterruptedError());
     for (const origin of this.origins.values()) origin.pool.destroy();
@@ -91,27 +86,7 @@ export class LeanHttpClient implements HttpTransport, ExchangeOwner {
 
   /** Called by an exchange when it settles. */
   settled(exchange: LeanExchange): void {
-    this.unlink(exchange);
-    this.ownInFlight--;
-    if (this.ownInFlight === 0 && this.idleWaiters.size > 0) {
-      for (const wake of this.idleWaiters) wake();
-      this.idleWaiters.clear();
-    }
-  }
-
-  private ownIdleOrAfter(ms: number): Promise<void> {
-    if (this.ownInFlight === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.idleWaiters.delete(wake);
-        resolve();
-      }, Math.max(0, ms));
-      const wake = (): void => {
-        clearTimeout(timer);
-        resolve();
-      };
-      this.idleWaiters.add(wake);
-    });
+    this.flights.remove(exchange);
   }
 
   private giveUpAll(reason: () => Error): void {
@@ -125,7 +100,7 @@ export class LeanHttpClient implements HttpTransport, ExchangeOwner {
    */
   private giveUpUntil(until: number, reason: () => Error): void {
     for (const onWire of [false, true]) {
-      for (let ex = this.oldest; ex !== null && ex.deadline <= until; ) {
+      for (let ex = this.flights.oldest; ex !== null && ex.deadline <= until; ) {
         const next = ex.next;
         if ((ex.carrier !== null) === onWire) ex.giveUp(reason());
         ex = next;
@@ -146,37 +121,5 @@ export class LeanHttpClient implements HttpTransport, ExchangeOwner {
 
   private tlsClient(): HttpClient {
     return (this.tls ??= new HttpClient(this.targetUrl.href, this.options, this.now));
-  }
-
-  private startSweeper(): void {
-    const every = Math.max(5, Math.min(50, this.options.timeoutMs / 20));
-    this.sweeper = setInterval(() => this.sweep(), every);
-    this.sweeper.unref();
-  }
-
-  private sweep(): void {
-    const now = this.now();
-    // Giving up settles the exchange synchronously, which unlinks it.
-    this.giveUpUntil(now, () => new DeadlineError(this.options.timeoutMs));
-    if (this.oldest === null && this.sweeper) {
-      clearInterval(this.sweeper);
-      this.sweeper = null;
-    }
-  }
-
-  private link(ex: LeanExchange): void {
-    ex.prev = this.newest;
-    if (this.newest) this.newest.next = ex;
-    else this.oldest = ex;
-    this.newest = ex;
-  }
-
-  private unlink(ex: LeanExchange): void {
-    if (ex.prev) ex.prev.next = ex.next;
-    else if (this.oldest === ex) this.oldest = ex.next;
-    if (ex.next) ex.next.prev = ex.prev;
-    else if (this.newest === ex) this.newest = ex.prev;
-    ex.prev = null;
-    ex.next = null;
   }
 }
