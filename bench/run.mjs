@@ -1,9 +1,10 @@
 // `npm run bench`: the benchmark suite.
-//   node bench/run.mjs [cpu] [stall] [rate] [rss] [profile] [--quick] [--no-write] [--write]
-//                      [--seconds=N] [--rounds=N] [--compile] [--keep-snapshot] [--label=TEXT]
+//   node bench/run.mjs [cpu] [stall] [rate] [rss] [profile] [soak] [--quick] [--no-write] [--write]
+//                      [--merge] [--seconds=N] [--rounds=N] [--compile] [--keep-snapshot] [--label=TEXT]
 // Runs the selected tests (all by default) side by side in one invocation, prints the tables and
 // writes them into bench/RESULTS.md (a --quick smoke run, or one with --seconds/--rounds, writes only
-// with --write). --seconds/--rounds override the CPU test's run length and rounds; --compile builds
+// with --write; --merge adds the sections to the latest run instead of rotating it, for a partial run
+// such as `soak` after a full suite). --seconds/--rounds override the CPU test's run length and rounds; --compile builds
 // the CLI under test from src/ instead of copying dist/; --keep-snapshot runs whatever build is already in
 // .bench-tmp/snapshot (e.g. an older commit's, for a before/after pair); --label names the build in the header.
 import { spawnSync } from 'node:child_process';
@@ -19,8 +20,11 @@ import { stallTest } from './lib/stall.mjs';
 import { rateTest } from './lib/rate.mjs';
 import { rssTest } from './lib/rss.mjs';
 import { profileTest } from './lib/profile.mjs';
+import { soakTest } from './lib/soak.mjs';
 
-const TESTS = ['cpu', 'stall', 'rate', 'rss', 'profile'];
+const TESTS = ['cpu', 'stall', 'rate', 'rss', 'profile', 'soak'];
+/** Tests that run without nginx (soak falls back to a Node server in its own process). */
+const WITHOUT_NGINX = ['stall', 'soak'];
 
 function parseArgs(argv) {
   const value = (name) => Number(argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? NaN);
@@ -34,14 +38,14 @@ function parseArgs(argv) {
   const label = argv.find((a) => a.startsWith('--label='))?.slice('--label='.length) ?? '';
   const custom = Number.isFinite(seconds) || Number.isFinite(rounds);
   const write = flags.has('--write') || (!quick && !custom && !flags.has('--no-write'));
-  return { tests: names.length ? names : TESTS, quick, write, seconds, rounds, label, compile: flags.has('--compile'), keep: flags.has('--keep-snapshot') };
+  return { tests: names.length ? names : TESTS, quick, write, merge: flags.has('--merge'), seconds, rounds, label, compile: flags.has('--compile'), keep: flags.has('--keep-snapshot') };
 }
 
-/** Durations: the full suite takes ~6 minutes; --quick is a smoke check of under a minute. */
+/** Durations: the full suite takes ~9 minutes (3 of them the soak); --quick is a smoke check of about a minute. */
 function durations(quick) {
   return quick
-    ? { cpuSeconds: 2, cpuRounds: 1, stallSeconds: 5, rateSeconds: 2, rssDurations: [2, 6], profileSeconds: 2 }
-    : { cpuSeconds: 10, cpuRounds: 3, stallSeconds: 10, rateSeconds: 10, rssDurations: [20, 60], profileSeconds: 8 };
+    ? { cpuSeconds: 2, cpuRounds: 1, stallSeconds: 5, rateSeconds: 2, rssDurations: [2, 6], profileSeconds: 2, soakSeconds: 20, soakSampleSeconds: 5 }
+    : { cpuSeconds: 10, cpuRounds: 3, stallSeconds: 10, rateSeconds: 10, rssDurations: [20, 60], profileSeconds: 8, soakSeconds: 180, soakSampleSeconds: 10 };
 }
 
 function version(cmd, args, pattern) {
@@ -65,7 +69,7 @@ function machine() {
 }
 
 async function main() {
-  const { tests, quick, write, seconds, rounds, compile, keep, label } = parseArgs(process.argv.slice(2));
+  const { tests, quick, write, merge, seconds, rounds, compile, keep, label } = parseArgs(process.argv.slice(2));
   const d = durations(quick);
   if (Number.isFinite(seconds)) d.cpuSeconds = seconds;
   if (Number.isFinite(rounds)) d.cpuRounds = rounds;
@@ -74,9 +78,9 @@ async function main() {
   if (!tools.time || !tools.taskset) throw new Error('GNU time and taskset are required to measure CPU; see notes: ' + notes.join('; '));
   if (!autocannonPresent()) notes.push('autocannon not installed (devDependency): its columns are skipped');
   const cli = keep ? join(ROOT, '.bench-tmp/snapshot/bench.mjs') : snapshotCli({ compile });
-  const needsNginx = tests.some((t) => t !== 'stall');
+  const needsNginx = tests.some((t) => !WITHOUT_NGINX.includes(t));
   if (needsNginx && !tools.nginx) throw new Error('nginx is required for cpu/rate/rss/profile and could not be installed');
-  const nginx = needsNginx ? await startNginx() : null;
+  const nginx = tools.nginx && tests.some((t) => t !== 'stall') ? await startNginx() : null;
   const sections = [];
   const started = Date.now();
   try {
@@ -85,15 +89,18 @@ async function main() {
     if (tests.includes('rate')) sections.push((await rateTest({ cli, nginx, seconds: d.rateSeconds })).markdown);
     if (tests.includes('rss')) sections.push((await rssTest({ cli, nginx, durations: d.rssDurations })).markdown);
     if (tests.includes('profile')) sections.push((await profileTest({ cli, nginx, seconds: d.profileSeconds })).markdown);
+    if (tests.includes('soak')) sections.push((await soakTest({ cli, nginx, seconds: d.soakSeconds, sampleSeconds: d.soakSampleSeconds })).markdown);
   } finally {
     await nginx?.stop();
   }
-  const header = [machine(), ...(label ? [`- Build: ${label}`] : []), `- Mode: ${quick ? 'quick (smoke)' : 'full'}; tests: ${tests.join(', ')}; suite took ${Math.round((Date.now() - started) / 1000)} s`];
+  const took = Math.round((Date.now() - started) / 1000);
+  const header = [machine(), ...(label ? [`- Build: ${label}`] : []), `- Mode: ${quick ? 'quick (smoke)' : 'full'}; tests: ${tests.join(', ')}; suite took ${took} s`];
   if (notes.length) header.push(...notes.map((n) => `- Note: ${n}`));
   const latest = [header.join('\n'), ...sections].join('\n\n');
   process.stdout.write(`\n${latest}\n`);
   if (write) {
-    writeResults(join(ROOT, 'bench/RESULTS.md'), latest);
+    const note = `- Merged: ${tests.join(', ')} from a ${quick ? 'quick' : 'full'} run on ${new Date(started).toISOString()} (took ${took} s)${label ? `, build: ${label}` : ''}${notes.length ? `; notes: ${notes.join('; ')}` : ''}`;
+    writeResults(join(ROOT, 'bench/RESULTS.md'), merge ? sections.join('\n\n') : latest, { merge, note });
     process.stderr.write('\nwritten to bench/RESULTS.md\n');
   }
 }
