@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../src/engine/engine.js';
 import type { TransportName } from '../src/engine/transport.js';
-import { closed, open, simplePlan } from './helpers/plan.js';
+import { closed, getStep, open, simplePlan } from './helpers/plan.js';
 import { startServer, type TestServer } from './helpers/servers.js';
 
 let server: TestServer | undefined;
@@ -88,5 +88,34 @@ describe.each<TransportName>(['lean', 'undici'])('engine against a loopback serv
     const engine = new Engine(simplePlan(`${server.url}/api/v1/`, [open(20, 200)]), { transport });
     await engine.run();
     expect([...paths]).toEqual(['/api/v1/']);
+  });
+
+  it('lets journeys under way at the end of the load finish their steps', async () => {
+    server = await startServer();
+    const flow = { name: 'journey', weight: 1, steps: [getStep(0, '/a'), { kind: 'think' as const, minMs: 150, maxMs: 150 }, getStep(1, '/b')] };
+    const plan = simplePlan(server.url, [open(50, 400)], { flows: [flow], endpoints: ['GET /a', 'GET /b'] });
+    const engine = new Engine(plan, { transport });
+    const run = await engine.run();
+    const s = engine.aggregator.summarize(run.durationMs);
+    // 20 arrivals; the last ones are still thinking when the 400 ms of load are over.
+    expect(s.endpoints.map((e) => [e.name, e.requests])).toEqual([
+      ['GET /a', 20],
+      ['GET /b', 20],
+    ]);
+  });
+
+  it('after a stop, starts no new step and ends within the grace', async () => {
+    server = await startServer();
+    const flow = { name: 'journey', weight: 1, steps: [getStep(0, '/a'), { kind: 'think' as const, minMs: 2000, maxMs: 2000 }, getStep(1, '/b')] };
+    const plan = simplePlan(server.url, [open(20, 5000)], { flows: [flow], endpoints: ['GET /a', 'GET /b'] });
+    const engine = new Engine(plan, { transport });
+    setTimeout(() => engine.stop('interrupted'), 500);
+    const started = Date.now();
+    const run = await engine.run();
+    expect(Date.now() - started).toBeLessThan(2500);
+    expect(run.stopReason).toBe('interrupted');
+    const s = engine.aggregator.summarize(run.durationMs);
+    expect(s.endpoints[1]!.requests).toBe(0);
+    expect(s.endpoints[0]!.requests).toBeGreaterThan(5);
   });
 });

@@ -56,7 +56,10 @@ export class Engine implements IterationOwner {
   private iterations = 0;
   private activeIterations = 0;
   private stopReason: StopReason | undefined;
+  /** no new arrivals or iterations: the load is over (normal end) or the run was stopped */
   private stopped = false;
+  /** no new steps either: set by stop() and when the end-of-run grace runs out */
+  private cutSteps = false;
   private stoppedAt = 0;
   private readonly wakers = new Set<() => void>();
   private startedAt = 0;
@@ -76,7 +79,7 @@ export class Engine implements IterationOwner {
       client: this.client,
       aggregator: this.aggregator,
       now: this.now,
-      stopping: () => this.stopped,
+      stopping: () => this.cutSteps,
       noteError: (kind, detail) => {
         this.errorDetails[kind] ??= detail;
       },
@@ -133,6 +136,7 @@ export class Engine implements IterationOwner {
     this.stopReason ??= reason;
     this.stoppedAt = this.now();
     this.stopped = true;
+    this.cutSteps = true;
     for (const wake of [...this.wakers]) wake();
   }
 
@@ -220,17 +224,25 @@ export class Engine implements IterationOwner {
     return this.ctx;
   }
 
-  /** Wait for in-flight iterations: up to their deadline after a normal end, briefly after a stop. */
+  /**
+   * After a normal end, iterations already under way finish their remaining steps (journeys are not cut
+   * in half), within one request timeout + 1 s. After a stop, in-flight requests get a short grace and
+   * no new step starts. Then whatever is left is aborted.
+   */
   private async drain(): Promise<void> {
-    for (const t of this.ctx.timers) clearTimeout(t);
-    this.ctx.timers.clear();
     const normalEnd = this.now() + this.plan.http.timeoutMs + 1000;
     const deadline = (): number => (this.stopReason ? Math.min(normalEnd, this.stoppedAt + (this.options.stopGraceMs ?? 1500)) : normalEnd);
-    // Wakes as soon as the last response is in (the run's duration must not round up to a poll
-    // interval), and every 50 ms to notice a stop that shortened the deadline.
-    while (this.client.inFlight > 0 && this.now() < deadline()) {
-      await this.client.idleOrAfter(Math.min(50, deadline() - this.now()));
+    const busy = (): boolean => (this.cutSteps ? this.client.inFlight > 0 : this.activeIterations > 0);
+    while (busy() && this.now() < deadline()) {
+      const wait = Math.min(50, deadline() - this.now());
+      // Wakes as soon as the last response is in (the run's duration must not round up to a poll
+      // interval); an iteration between steps (thinking) is checked again shortly.
+      if (this.client.inFlight > 0) await this.client.idleOrAfter(wait);
+      else await new Promise((resolve) => setTimeout(resolve, Math.min(5, wait)));
     }
+    this.cutSteps = true;
+    for (const t of this.ctx.timers) clearTimeout(t);
+    this.ctx.timers.clear();
     this.client.abortAll();
   }
 
