@@ -91,6 +91,8 @@ export interface HttpOptions {
   /** open model: arrivals beyond this many in-flight iterations are counted as dropped */
   maxInFlight: number;
   graphqlPath: string;
+  /** https: accept any certificate (self-signed staging servers); default false */
+  insecure?: boolean;
 }
 
 export type SloOp = '<' | '<=' | '>' | '>=';

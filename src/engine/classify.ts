@@ -82,6 +82,12 @@ export function describeError(err: unknown, context: ErrorContext = {}): string 
     case 'UND_ERR_HEADERS_TIMEOUT':
     case 'UND_ERR_BODY_TIMEOUT':
       return `no complete response in time${where}`;
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'CERT_HAS_EXPIRED':
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return `TLS certificate not accepted (${errorCode(err)})${where}; for a self-signed test server set http.insecure: true`;
     default:
       return firstLine(textOf(inner?.message) || textOf(e?.message) || textOf(err) || 'unknown error');
   }

@@ -72,7 +72,7 @@ export class Engine implements IterationOwner {
   ) {
     this.now = options.now ?? epochNow;
     this.aggregator = new Aggregator(plan.endpoints);
-    this.client = createTransport(plan.target, { connections: connectionsFor(plan), timeoutMs: plan.http.timeoutMs }, this.now, options.transport);
+    this.client = createTransport(plan.target, { connections: connectionsFor(plan), timeoutMs: plan.http.timeoutMs, insecure: plan.http.insecure }, this.now, options.transport);
     this.pickFlow = flowPicker(plan.flows);
     this.totalMs = plan.phases.reduce((sum, p) => sum + p.durationMs, 0);
     this.ctx = {

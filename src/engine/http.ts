@@ -186,6 +186,7 @@ export class HttpClient implements HttpTransport {
         headersTimeout: 0,
         bodyTimeout: 0,
         connectTimeout: Math.min(timeoutMs, 10_000),
+        connect: { rejectUnauthorized: !this.options.insecure },
         keepAliveTimeout: 30_000,
       });
       // A pool emits connectionError for failed connects; the request's own onError carries it.

@@ -24,6 +24,8 @@ export interface OutcomeReceiver {
 export interface HttpClientOptions {
   connections: number;
   timeoutMs: number;
+  /** https: skip certificate verification */
+  insecure?: boolean;
 }
 
 /** The engine's view of an HTTP client. Deadlines are total (headers and body), `timeoutMs` from the send. */

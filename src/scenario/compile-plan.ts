@@ -83,6 +83,7 @@ function compileHttp(http: Raw): HttpOptions {
     graphqlPath: typeof http.graphqlPath === 'string' ? http.graphqlPath : DEFAULT_GRAPHQL_PATH,
   };
   if (typeof http.connections === 'number') options.connections = http.connections;
+  if (http.insecure === true) options.insecure = true;
   return options;
 }
 

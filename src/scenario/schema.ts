@@ -161,6 +161,7 @@ export const scenarioSchema: JsonSchema = {
         maxInFlight: { type: 'integer', minimum: 1, description: 'open model: arrivals beyond this many in flight are dropped (default 10000)' },
         headers,
         graphqlPath: { type: 'string', description: 'where graphql steps post (default /graphql)' },
+        insecure: { type: 'boolean', description: 'https: accept any certificate, e.g. a self-signed staging server (default false)' },
       },
       additionalProperties: false,
     },
