@@ -10,7 +10,7 @@ import { Pool, type Dispatcher } from 'undici';
 import type { ErrorKind, RequestSpec } from '../types.js';
 import { InFlight } from './in-flight.js';
 import { classifyError, describeError } from './classify.js';
-import { DeadlineError, InterruptedError, type HttpClientOptions, type HttpOutcome, type HttpTransport, type OutcomeReceiver } from './transport-types.js';
+import { DeadlineError, InterruptedError, MAX_KEPT_BODY_BYTES, type HttpClientOptions, type HttpOutcome, type HttpTransport, type OutcomeReceiver } from './transport-types.js';
 
 // The shared contracts used to live here; re-exported so existing imports keep working.
 export { InterruptedError, parseRawHeaders, type HttpClientOptions, type HttpOutcome, type HttpTransport, type OutcomeReceiver } from './transport-types.js';
@@ -26,6 +26,7 @@ class Exchange implements Dispatcher.DispatchHandler, HttpOutcome {
   error: ErrorKind | 'interrupted' | null = null;
   errorDetail: string | null = null;
   chunks: Buffer[] | null;
+  private keptBytes = 0;
   done = false;
   abort: ((err?: Error) => void) | null = null;
   /** set when the deadline passed before undici handed us an abort function */
@@ -62,8 +63,12 @@ class Exchange implements Dispatcher.DispatchHandler, HttpOutcome {
   }
 
   onData(chunk: Buffer): boolean {
-    // Bodies are always consumed; only kept when a check or capture reads them.
-    this.chunks?.push(chunk);
+    // Bodies are always consumed; only kept when a check or capture reads them, and only up to a cap.
+    const chunks = this.chunks;
+    if (chunks === null) return true;
+    this.keptBytes += chunk.length;
+    if (this.keptBytes > MAX_KEPT_BODY_BYTES) this.chunks = null;
+    else chunks.push(chunk);
     return true;
   }
 

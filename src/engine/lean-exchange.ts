@@ -3,13 +3,9 @@
 // no outcome object is built per request).
 import type { ErrorKind } from '../types.js';
 import { classifyError, describeError } from './classify.js';
-import { InterruptedError, type HttpOutcome, type OutcomeReceiver } from './transport-types.js';
+import { InterruptedError, MAX_KEPT_BODY_BYTES, type HttpOutcome, type OutcomeReceiver } from './transport-types.js';
 
-/**
- * A kept body stops growing here: beyond it the body is still consumed but not kept, so the step's
- * checks and captures see `body: null` (a check on it fails) instead of the generator running out of memory.
- */
-export const MAX_KEPT_BODY_BYTES = 16 * 1024 * 1024;
+export { MAX_KEPT_BODY_BYTES };
 
 export interface ExchangeOwner {
   settled(exchange: LeanExchange): void;

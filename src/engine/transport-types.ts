@@ -74,3 +74,9 @@ export function parseRawHeaders(raw: ReadonlyArray<Buffer | string> | null): Rec
 function latin1(part: Buffer | string): string {
   return typeof part === 'string' ? part : part.toString('latin1');
 }
+
+/**
+ * A body kept for a step's checks and captures stops being kept past this size (it is still read to
+ * the end): the step's checks then see no body and fail, instead of the generator holding gigabytes.
+ */
+export const MAX_KEPT_BODY_BYTES = 16 * 1024 * 1024;
