@@ -63,6 +63,8 @@ export interface RequestStep {
   endpoint: number;
   /** true when `verify` needs the body text (captures, json/contains checks, GraphQL errors) */
   readBody: boolean;
+  /** true when the step captures values: if it fails, later steps would send garbage, so the iteration ends */
+  captures: boolean;
   /** Build the request for this iteration. Pure apart from template functions like uuid(). */
   render(vars: Vars): RequestSpec;
   /** null when the response is accepted; writes captures into `vars`. Default accepts status < 400. */

@@ -31,6 +31,7 @@ function pathStep(readBody = false): RequestStep {
     kind: 'request',
     endpoint: 0,
     readBody,
+    captures: false,
     render: (vars) => ({ method: 'GET', path: String(vars.path), headers: {} }),
     verify: (res) => (res.status < 400 ? null : { kind: 'status', check: 'status 2xx/3xx' }),
   };

@@ -36,6 +36,8 @@ export interface EngineResult {
   stopReason?: StopReason;
   /** first error detail per kind, e.g. { connect: 'connection refused at 127.0.0.1:9' } */
   errorDetails: Record<string, string>;
+  /** iterations still under way when the end-of-run grace ran out (their remaining steps were not sent) */
+  cutIterations: number;
 }
 
 export interface Progress {
@@ -55,6 +57,7 @@ export class Engine implements IterationOwner {
   private shared: Vars = {};
   private iterations = 0;
   private activeIterations = 0;
+  private cutIterations = 0;
   private stopReason: StopReason | undefined;
   /** no new arrivals or iterations: the load is over (normal end) or the run was stopped */
   private stopped = false;
@@ -95,12 +98,11 @@ export class Engine implements IterationOwner {
         await new Promise((r) => setTimeout(r, step.minMs));
         continue;
       }
-      const before = this.aggregator.counters().errors;
-      const ok = await sendStep(this.ctx, step, vars, this.now());
-      if (!ok || this.aggregator.counters().errors > before) {
+      // Every setup step must pass: the load would otherwise run on an empty token.
+      const failure = await sendStep(this.ctx, step, vars, this.now());
+      if (failure !== null) {
         const name = this.plan.endpoints[step.endpoint] ?? 'setup';
-        const detail = Object.values(this.errorDetails)[0];
-        throw new RunError(`setup step "${name}" failed${detail ? `: ${detail}` : ''}`);
+        throw new RunError(`setup step "${name}" failed: ${failure}`);
       }
     }
     // Setup requests are not part of the measured load: start the run's figures from zero.
@@ -127,7 +129,7 @@ export class Engine implements IterationOwner {
     const durationMs = this.now() - startAt;
     this.emitInterval(Math.max(0, Math.floor(durationMs / 1000)));
     await this.client.close();
-    return { startedAt: startAt, durationMs, stopReason: this.stopReason, errorDetails: this.errorDetails };
+    return { startedAt: startAt, durationMs, stopReason: this.stopReason, errorDetails: this.errorDetails, cutIterations: this.cutIterations };
   }
 
   /** Stop sending; in-flight requests get a short grace, then are aborted. */
@@ -240,6 +242,7 @@ export class Engine implements IterationOwner {
       if (this.client.inFlight > 0) await this.client.idleOrAfter(wait);
       else await new Promise((resolve) => setTimeout(resolve, Math.min(5, wait)));
     }
+    this.cutIterations = this.activeIterations;
     this.cutSteps = true;
     for (const t of this.ctx.timers) clearTimeout(t);
     this.ctx.timers.clear();

@@ -28,6 +28,8 @@ const NO_VARS: Vars = Object.freeze({}) as Vars;
 export class IterationRun implements OutcomeReceiver {
   /** true when every step ran and none failed in a way that ends the iteration */
   completed = false;
+  /** why the last failed step failed, e.g. "status 200 (got 400)" (setup reports it) */
+  lastFailure: string | null = null;
   private steps: readonly Step[] = NO_STEPS;
   private index = 0;
   private vars: Vars = NO_VARS;
@@ -58,6 +60,7 @@ export class IterationRun implements OutcomeReceiver {
     this.intendedMs = intendedMs;
     this.index = 0;
     this.completed = false;
+    this.lastFailure = null;
     this.runStep();
   }
 
@@ -70,8 +73,11 @@ export class IterationRun implements OutcomeReceiver {
     const error = outcome.error ?? failure?.kind ?? null;
     if (outcome.error !== null && outcome.errorDetail) this.ctx.noteError(outcome.error, outcome.errorDetail);
     this.ctx.aggregator.record(step.endpoint, this.intendedMs, this.sentMs, endMs, outcome.status, error, failure);
-    // A transport error or a capture that found nothing ends the iteration: later steps would send garbage.
-    if (outcome.error !== null || (failure !== null && failure.check.startsWith('capture'))) return this.finish(false);
+    if (outcome.error !== null) this.lastFailure = outcome.errorDetail ?? outcome.error;
+    else if (failure !== null) this.lastFailure = `${failure.check} (got status ${outcome.status})`;
+    // A transport error, or a failed step whose captures later steps need, ends the iteration: the
+    // rest would only send garbage (an empty token, a missing id).
+    if (outcome.error !== null || (failure !== null && (step.captures || failure.check.startsWith('capture')))) return this.finish(false);
     this.index++;
     // The next step is intended to go now: its latency starts here, not at the iteration's arrival.
     this.intendedMs = endMs;
@@ -112,9 +118,11 @@ export class IterationRun implements OutcomeReceiver {
   }
 }
 
-/** Send one request step (setup: not the hot path); resolves whether the iteration may go on. */
-export function sendStep(ctx: IterationContext, step: RequestStep, vars: Vars, intendedMs: number): Promise<boolean> {
-  return new Promise((resolve) => new IterationRun(ctx, { iterationDone: (run) => resolve(run.completed) }).start([step], vars, intendedMs));
+/** Send one request step (setup: not the hot path); resolves with why it failed, or null when it passed. */
+export function sendStep(ctx: IterationContext, step: RequestStep, vars: Vars, intendedMs: number): Promise<string | null> {
+  return new Promise((resolve) =>
+    new IterationRun(ctx, { iterationDone: (run) => resolve(run.lastFailure ?? (run.completed ? null : 'stopped')) }).start([step], vars, intendedMs),
+  );
 }
 
 function verify(ctx: IterationContext, step: RequestStep, outcome: HttpOutcome, vars: Vars): Failure | null {

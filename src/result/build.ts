@@ -24,7 +24,7 @@ export function buildResult(plan: Plan, summary: Summary, facts: RunFacts): RunR
     durationMs: round3(facts.durationMs),
     model: modelOf(plan),
     totals: summary.totals,
-    endpoints: summary.endpoints,
+    endpoints: measuredEndpoints(plan, summary),
     timeline: summary.timeline,
     scheduleLagMs: summary.scheduleLagMs,
     slo,
@@ -35,6 +35,12 @@ export function buildResult(plan: Plan, summary: Summary, facts: RunFacts): RunR
   if (facts.stopReason) result.stopReason = facts.stopReason;
   if (facts.segment && facts.segment.count > 1) result.segment = facts.segment;
   return result;
+}
+
+/** Endpoints of the load: a step that only runs in `setup:` is not measured, so it gets no row. */
+function measuredEndpoints(plan: Plan, summary: Summary): Summary['endpoints'] {
+  const inFlows = new Set(plan.flows.flatMap((f) => f.steps.flatMap((s) => (s.kind === 'request' ? [s.endpoint] : []))));
+  return summary.endpoints.filter((_, i) => inFlows.has(i));
 }
 
 export function modelOf(plan: Pick<Plan, 'phases'>): RunResult['model'] {

@@ -46,7 +46,7 @@ export function compileRequestStep(raw: Raw, path: FieldPath, ctx: StepContext):
     if (renderBody) spec.body = renderBody(vars);
     return spec;
   };
-  return { step: { kind: 'request', endpoint: endpointIndex(name, ctx.endpoints), readBody, render, verify }, name, captures };
+  return { step: { kind: 'request', endpoint: endpointIndex(name, ctx.endpoints), readBody, captures: captures.length > 0, render, verify }, name, captures };
 }
 
 function requestMethod(raw: Raw): (typeof METHODS)[number] | 'graphql' | null {

@@ -7,6 +7,7 @@ export function getStep(endpoint: number, path: string, expectStatus?: number): 
     kind: 'request',
     endpoint,
     readBody: false,
+    captures: false,
     render: () => ({ method: 'GET', path, headers: {} }),
     verify: (res): Failure | null => {
       if (expectStatus !== undefined) return res.status === expectStatus ? null : { kind: 'status', check: `status ${expectStatus}` };
