@@ -87,6 +87,9 @@ export async function runScenario(file: string, flags: RunFlags, io: Console, la
   // --json moves the machine-readable result to stdout; the human summary stays, on stderr.
   if (!flags.quiet) io.err(reporters.terminal(result, { color: flags.color, redact }));
   for (const [kind, detail] of Object.entries(ran.engine.errorDetails)) if (!flags.quiet) log(`bench: first ${kind} error: ${detail}`);
+  if (ran.engine.cutIterations > 0 && !ran.engine.stopReason && !flags.quiet) {
+    log(`bench: ${ran.engine.cutIterations} journey${ran.engine.cutIterations === 1 ? ' was' : 's were'} still under way when the end-of-run grace (timeout + 1 s) ran out; their remaining steps were not sent`);
+  }
   if (ran.abortedBy && !flags.quiet) log(`bench: stopped early: "${ran.abortedBy.expr}" failed over its window (abortOnFail)`);
   if (!flags.quiet) log(`bench: reports written to ${outDir}`);
   return { result, outDir, exitCode: exitCodeFor(result), secrets: plan.secrets };

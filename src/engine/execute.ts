@@ -113,7 +113,8 @@ export function executeInWorkers(plan: Plan, job: Omit<WorkerJob, 'segment'> & {
       const durationMs = Math.max(...parts.map((p) => p.durationMs));
       const stopReason = parts.find((p) => p.stopReason)?.stopReason;
       const errorDetails = Object.assign({}, ...parts.map((p) => p.errorDetails)) as Record<string, string>;
-      const engine: EngineResult = { startedAt: job.startAt, durationMs, stopReason, errorDetails };
+      const cutIterations = parts.reduce((sum, p) => sum + p.cutIterations, 0);
+      const engine: EngineResult = { startedAt: job.startAt, durationMs, stopReason, errorDetails, cutIterations };
       return { summary: agg.summarize(durationMs), engine, abortedBy };
     } finally {
       await Promise.all(threads.map((t) => t.terminate()));
