@@ -1,3 +1,4 @@
+import { VERSION } from '../src/version.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,14 +61,14 @@ describe('loadScenario: a valid file', () => {
     expect(login!.render(vars)).toEqual({
       method: 'POST',
       path: '/api/users/login',
-      headers: { accept: 'application/json', 'x-api-key': 'k', 'content-type': 'application/json' },
+      headers: { 'user-agent': `bench/${VERSION}`, accept: 'application/json', 'x-api-key': 'k', 'content-type': 'application/json' },
       body: JSON.stringify({ user: 'bob', password: 'secret2', n: 5 }),
     });
     vars.token = 'tok/1';
     const request = product!.render(vars);
     expect(request.path).toMatch(/^\/api\/products\/[123]\/[^/?]+\?limit=5&q=a%20b$/);
     expect(request.path).not.toMatch(/[ "\n]/);
-    expect(request.headers).toEqual({ accept: 'text/plain', 'x-api-key': 'k', authorization: 'Bearer tok/1' });
+    expect(request.headers).toEqual({ 'user-agent': `bench/${VERSION}`, accept: 'text/plain', 'x-api-key': 'k', authorization: 'Bearer tok/1' });
     expect(request.body).toBeUndefined();
     expect(cart!.render(vars)).toMatchObject({ method: 'PUT', body: 'raw tok/1', headers: { 'content-type': 'text/plain' } });
     const gql = plan.flows[1]!.steps[0] as RequestStep;

@@ -1,6 +1,7 @@
 // Checked scenario data → Plan. Pure apart from what was loaded before (data sources); every problem is
 // reported to the sink and compilation carries on, so the user sees all of them at once.
 import { basename, extname } from 'node:path';
+import { VERSION } from '../version.js';
 import type { Flow, HttpOptions, Plan, Step, Vars } from '../types.js';
 import { makeIterationVars, type DataSource } from './data.js';
 import { checkThink, compilePhases } from './phases.js';
@@ -32,7 +33,8 @@ export function compilePlan({ value, file, dataSources, envSecrets, problems }: 
   const secrets = new Set(envSecrets);
   const variables = compileVariables(value.variables, dataSources, problems);
   const context: StepContext = {
-    defaultHeaders: lowerCaseHeaders(http.headers),
+    // Like k6 and Artillery, say who is calling (gateways and WAFs may refuse requests without it).
+    defaultHeaders: { 'user-agent': `bench/${VERSION}`, ...lowerCaseHeaders(http.headers) },
     graphqlPath: typeof http.graphqlPath === 'string' ? http.graphqlPath : DEFAULT_GRAPHQL_PATH,
     scope: baseScope(variables, dataSources),
     problems,
