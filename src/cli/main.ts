@@ -17,7 +17,7 @@ const EXAMPLES = `
 Examples:
   $ bench demo                                   built-in backend, both topologies, compared
   $ bench run scenarios/quickstart.yml --target http://127.0.0.1:3000
-  $ bench run api.yml --rate 500 --duration 30s  open model: 500 requests/s for 30 s
+  $ bench run api.yml --rate 500 --duration 30s  open model: 500 arrivals/s for 30 s
   $ bench run api.yml --vus 20 --duration 1m     closed model: 20 users
   $ bench run api.yml --target mono=http://a:3000 --target micro=http://b:3000 --rounds 4
   $ bench compare base/result.json head/result.json --max-regression 10%
@@ -43,7 +43,7 @@ export function buildProgram(io: Console, setExit: (code: number) => void): Comm
     .description('run a scenario and check its SLOs')
     .argument('<scenario>', 'scenario YAML file')
     .option('-t, --target <url>', 'target base URL; repeat NAME=URL for an A/B comparison', collect, [])
-    .option('--rate <n>', 'replace the load with one open phase of N requests/s')
+    .option('--rate <n>', 'replace the load with one open phase of N arrivals/s (each starts one iteration of a flow)')
     .option('--vus <n>', 'replace the load with one closed phase of N users')
     .option('-d, --duration <d>', 'length of the --rate/--vus phase (e.g. 30s)')
     .option('-o, --out <dir>', 'where reports go (default reports/<scenario>-<timestamp>)')
@@ -53,7 +53,7 @@ export function buildProgram(io: Console, setExit: (code: number) => void): Comm
     .option('--segment <i/N>', 'run segment i of N of the load (or env BENCH_SEGMENT)')
     .option('--start-at <iso>', 'wait until this time to start (segments start together)')
     .option('--rounds <n>', 'A/B: alternating rounds per target', '2')
-    .option('--max-rate <n>', 'refuse any phase above N requests/s')
+    .option('--max-rate <n>', 'refuse any phase above N arrivals/s')
     .option('--preflight', 'check the target answers before the run; exit 3 fast if not')
     .action(async (file: string, opts) => {
       const targets = parseTargets(opts.target as string[]);

@@ -158,7 +158,7 @@ export const scenarioSchema: JsonSchema = {
       properties: {
         timeout: { ...duration, description: 'per-request deadline (default 10s)' },
         connections: { type: 'integer', minimum: 1, description: 'connections per origin' },
-        maxInFlight: { type: 'integer', minimum: 1, description: 'open model: arrivals beyond this many in flight are dropped (default 10000)' },
+        maxInFlight: { type: 'integer', minimum: 1, description: 'open model: an arrival that finds this many iterations under way is dropped (default 10000)' },
         headers,
         graphqlPath: { type: 'string', description: 'where graphql steps post (default /graphql)' },
         insecure: { type: 'boolean', description: 'https: accept any certificate, e.g. a self-signed staging server (default false)' },
