@@ -14,7 +14,7 @@ import { startProgress } from './progress.js';
 import { onInterrupt } from './signals.js';
 import { writeReports } from './write-reports.js';
 import { describeTarget, preflight } from './target.js';
-import { defaultOutDir } from './out-dir.js';
+import { prepareOutDir } from './out-dir.js';
 import type { Console } from './console.js';
 
 export interface RunFlags extends LoadOverrides {
@@ -51,7 +51,8 @@ export async function runScenario(file: string, flags: RunFlags, io: Console, la
   const redact = makeRedactor(plan.secrets);
   const log = (line: string): void => io.err(redact(line));
   const workers = workerCount(flags.workers);
-  const startAt = startTime(flags.startAt);
+  const startAt = startTime(flags.startAt, log);
+  const outDir = prepareOutDir(flags.out, plan.name, Date.now());
 
   const note = await describeTarget(plan.target);
   if (note && !flags.quiet) log(note);
@@ -80,12 +81,12 @@ export async function runScenario(file: string, flags: RunFlags, io: Console, la
     releaseSignals();
   }
   const result = buildResult(plan, ran.summary, { startedAt: ran.engine.startedAt, durationMs: ran.engine.durationMs, stopReason: ran.engine.stopReason, segment });
-  const outDir = resolve(flags.out ?? defaultOutDir(plan.name, ran.engine.startedAt));
   writeReports(result, { outDir, redact, env: flags.noCiPublish ? {} : io.env, log });
 
   if (flags.json) io.out(reporters.json(result, { color: false, redact }));
   // --json moves the machine-readable result to stdout; the human summary stays, on stderr.
   if (!flags.quiet) io.err(reporters.terminal(result, { color: flags.color, redact }));
+  else for (const slo of result.slo) if (!slo.pass) log(`bench: SLO failed: ${slo.expr}${slo.endpoint ? ` [${slo.endpoint}]` : ''} — actual ${slo.actual ?? 'no data'}, threshold ${slo.threshold}`);
   for (const [kind, detail] of Object.entries(ran.engine.errorDetails)) if (!flags.quiet) log(`bench: first ${kind} error: ${detail}`);
   if (ran.engine.cutIterations > 0 && !ran.engine.stopReason && !flags.quiet) {
     log(`bench: ${ran.engine.cutIterations} journey${ran.engine.cutIterations === 1 ? ' was' : 's were'} still under way when the end-of-run grace (timeout + 1 s) ran out; their remaining steps were not sent`);
@@ -114,9 +115,21 @@ function workerCount(text: string | undefined): number {
   return n;
 }
 
-function startTime(text: string | undefined): number | undefined {
+const MAX_START_DELAY_MS = 24 * 3_600_000;
+
+/**
+ * --start-at: a shared start for segments. A time already past (a pod scheduled late) starts now —
+ * the schedule is never replayed in a burst; one more than a day ahead is surely a typo.
+ */
+function startTime(text: string | undefined, log: (line: string) => void): number | undefined {
   if (text === undefined) return undefined;
   const at = Date.parse(text);
   if (Number.isNaN(at)) throw new UsageError(`--start-at: "${text}" is not an ISO time (e.g. 2026-11-25T14:00:00Z)`);
+  const now = Date.now();
+  if (at - now > MAX_START_DELAY_MS) throw new UsageError(`--start-at: ${text} is more than 24 hours away`);
+  if (at < now - 1000) {
+    log(`bench: warning: --start-at ${text} passed ${((now - at) / 1000).toFixed(1)} s ago; starting now (this segment is late against the others)`);
+    return now;
+  }
   return at;
 }
