@@ -21,7 +21,7 @@ describe('golden text', () => {
     const error = await loadScenario(join(FIXTURES, 'invalid-many.yml'), { env: {} }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ScenarioError);
     const text = `${(error as Error).message.replaceAll(`${FIXTURES}/`, '')}\n`;
-    expect(text.split('\n')[0]).toBe('invalid-many.yml:2:9  target  "ftp://example.com" is not an http(s) URL, e.g. http://127.0.0.1:3000');
+    expect(text.split('\n')[0]).toBe('invalid-many.yml:2:9  target  is not an http(s) URL, e.g. http://127.0.0.1:3000');
     matchGolden('scenario-invalid-many.txt', text);
   });
 

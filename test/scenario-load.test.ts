@@ -99,7 +99,7 @@ describe('loadScenario: invalid files', () => {
     const problems = await problemsOf(loadScenario(fixture('invalid-many.yml'), { env: {} }));
     expect(problems.every((p) => p.file === fixture('invalid-many.yml'))).toBe(true);
     expect(brief(problems)).toEqual([
-      '2:9 target "ftp://example.com" is not an http(s) URL, e.g. http://127.0.0.1:3000',
+      '2:9 target is not an http(s) URL, e.g. http://127.0.0.1:3000',
       '4:12 http.timeout must be a duration like 500ms, 30s or 1m30s',
       '5:3 http.conections unknown key "conections" (did you mean "connections"?)',
       '7:28 load[0].rate must be a rate like 100/s or 6000/m',

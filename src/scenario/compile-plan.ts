@@ -57,7 +57,8 @@ export function compilePlan({ value, file, dataSources, envSecrets, problems }: 
     setup: setup.steps,
     ...compileSlos(value.slo, endpoints, problems),
     iterationVars: makeIterationVars(variables, dataSources),
-    secrets: [...secrets],
+    // A target from the environment is where the load goes, not a secret: reports must name it.
+    secrets: [...secrets].filter((s) => s !== value.target),
     ...(maxRate === undefined ? {} : { maxRate }),
   };
 }
@@ -74,7 +75,9 @@ function compileTarget(target: unknown, problems: ProblemSink): string {
   } catch {
     url = undefined;
   }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) problems.add(['target'], `"${target}" is not an http(s) URL, e.g. http://127.0.0.1:3000`);
+  // The value is not echoed: it may come from the environment, whose values never reach a log line.
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) problems.add(['target'], 'is not an http(s) URL, e.g. http://127.0.0.1:3000');
+  else if (url.username || url.password) problems.add(['target'], 'credentials in the URL are not sent; use http.headers (authorization: "Basic ${CREDENTIALS}")');
   return target.replace(/\/+$/, '');
 }
 

@@ -63,6 +63,7 @@ export function checkTarget(target: string): void {
     throw new UsageError(`target "${target}" is not a URL (e.g. http://127.0.0.1:3000)`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`target "${target}": only http:// and https:// are supported`);
+  if (url.username || url.password) throw new UsageError('target: credentials in the URL are not sent; use http.headers (authorization: "Basic ${CREDENTIALS}")');
 }
 
 /** A typo must not send 100,000 requests/s: refuse phases above the scenario's or --max-rate's ceiling. */
