@@ -25,7 +25,9 @@ export function addStats(parts: readonly Stats[], durationMs: number): Stats {
 export function withExactExtremes(merged: LatencyStats, parts: readonly LatencyStats[]): LatencyStats {
   const measured = parts.filter((p) => p.max > 0); // an empty histogram reports all zeros
   if (measured.length === 0) return merged;
-  return { ...merged, min: Math.min(...measured.map((p) => p.min)), max: Math.max(...measured.map((p) => p.max)) };
+  const max = Math.max(...measured.map((p) => p.max));
+  const cap = (v: number): number => Math.min(v, max); // as latencyStats does: no percentile above the max
+  return { ...merged, min: Math.min(...measured.map((p) => p.min)), max, p50: cap(merged.p50), p90: cap(merged.p90), p95: cap(merged.p95), p99: cap(merged.p99), p999: cap(merged.p999) };
 }
 
 /** Endpoints matched by name, in first-seen order across the results. */

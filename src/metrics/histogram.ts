@@ -45,15 +45,19 @@ export function percentileMs(h: Histogram, percentile: number): number {
 
 export function latencyStats(h: Histogram): LatencyStats {
   if (h.totalCount === 0) return { min: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 };
+  const max = usToMs(h.maxValue);
+  // A percentile reads as its bucket's highest equivalent value, which can pass the exact max by up
+  // to 0.1%: never report a p99.9 above the max.
+  const at = (p: number): number => Math.min(percentileMs(h, p), max);
   return {
     min: usToMs(h.minNonZeroValue),
     mean: Math.round(h.mean) / 1000,
-    p50: percentileMs(h, 50),
-    p90: percentileMs(h, 90),
-    p95: percentileMs(h, 95),
-    p99: percentileMs(h, 99),
-    p999: percentileMs(h, 99.9),
-    max: usToMs(h.maxValue),
+    p50: at(50),
+    p90: at(90),
+    p95: at(95),
+    p99: at(99),
+    p999: at(99.9),
+    max,
   };
 }
 
