@@ -1,5 +1,5 @@
 // `bench compare`: two saved results, compared from their histograms; exit 1 on a regression.
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { EXIT } from '../errors.js';
 import {
   compareResults,
@@ -24,7 +24,10 @@ export interface CompareFlags {
 
 export async function compareCommand(baseFile: string, headFile: string, flags: CompareFlags, io: Console): Promise<number> {
   const bounds = flags.maxRegression ? parseRegressionBounds(flags.maxRegression) : defaultRegressionBounds();
-  const comparison = compareResults(readResultFile(baseFile), readResultFile(headFile), { bounds });
+  const base = readResultFile(baseFile);
+  const head = readResultFile(headFile);
+  if (base.scenario !== head.scenario) io.err(`bench: warning: comparing different scenarios ("${base.scenario}" vs "${head.scenario}")`);
+  const comparison = compareResults(base, head, { bounds, baseLabel: labelOf(baseFile), headLabel: labelOf(headFile) });
   emitComparison(comparison, flags, io);
   return comparison.overall.regressed ? EXIT.sloFailed : EXIT.ok;
 }
@@ -34,6 +37,12 @@ export function emitComparison(comparison: Comparison, flags: Omit<CompareFlags,
   if (flags.out) writeComparison(comparison, resolve(flags.out));
   if (flags.json) io.out(renderComparisonJson(comparison));
   else io.err(renderComparisonTerminal(comparison, { color: flags.color }));
+}
+
+/** reports/v1/result.json → "v1"; baseline.json → "baseline". */
+function labelOf(file: string): string {
+  const name = basename(file);
+  return name === 'result.json' ? basename(dirname(resolve(file))) : name.replace(/\.json$/, '');
 }
 
 export function writeComparison(comparison: Comparison, dir: string): void {
