@@ -1,6 +1,7 @@
 // Acceptance (issue 7): scaling out end to end — two segment processes with a shared start, their merge,
 // worker threads in one process, and the Kubernetes manifest.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as hdr from 'hdr-histogram-js';
 import { parseAllDocuments } from 'yaml';
@@ -109,5 +110,20 @@ describe('bench run --workers and bench k8s', () => {
     expect(container.env.find((e: { name: string }) => e.name === 'JOB_COMPLETION_INDEX')).toBeDefined();
     const volume = job.spec.template.spec.volumes.find((v: { configMap?: { name: string } }) => v.configMap);
     expect(volume.configMap.name).toBe(configMap.metadata.name);
+  });
+
+  it('bench k8s warns about the variables pods need and wires --secret into their environment', async () => {
+    await ensureBuilt();
+    const dir = tempDir('bench-k8s-');
+    const file = join(dir.path, 'needs-env.yml');
+    writeFileSync(file, 'name: s\ntarget: http://api.internal:3000\nhttp: { headers: { authorization: "Bearer ${API_TOKEN}", x-a: "${OPT:-d}" } }\nload: [{ duration: 1s, rate: 1/s }]\nflows: [{ steps: [{ get: / }] }]\n');
+    const bare = await runCli(['k8s', file, '-p', '2'], { timeoutMs: 10_000 });
+    expect(bare.code).toBe(0);
+    expect(bare.stderr).toMatch(/the pods need API_TOKEN; pass --secret NAME/);
+    const withSecret = await runCli(['k8s', file, '-p', '2', '--secret', 'bench-env'], { timeoutMs: 10_000 });
+    expect(withSecret.stderr).not.toMatch(/pods need/);
+    const job = parseAllDocuments(withSecret.stdout).map((d) => d.toJS()).find((d) => d.kind === 'Job');
+    expect(job.spec.template.spec.containers[0].envFrom).toEqual([{ secretRef: { name: 'bench-env' } }]);
+    dir.remove();
   });
 });

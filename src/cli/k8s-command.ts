@@ -12,13 +12,20 @@ export interface K8sFlags {
   image: string;
   namespace?: string;
   startDelay: string;
+  /** a Secret whose keys become the pods' environment (the scenario's ${VAR}s) */
+  secret?: string;
 }
 
 export async function k8sCommand(file: string, flags: K8sFlags, io: Console): Promise<number> {
   const path = resolve(file);
   // Validate here, where mistakes are cheap, not in N pods. ${VAR}s are resolved in the pods.
-  await loadScenario(path, { env: { ...placeholderEnv(readFileSync(path, 'utf8')), ...io.env } });
   const text = readFileSync(path, 'utf8');
+  const plan = await loadScenario(path, { env: { ...placeholderEnv(text), ...io.env } });
+  const needed = requiredVariables(text);
+  if (needed.length > 0 && flags.secret === undefined) {
+    io.err(`bench: warning: the pods need ${needed.join(', ')}; pass --secret NAME (a Secret with those keys) or every pod exits 2`);
+  }
+  if (/^https?:\/\/(localhost|127\.|\[::1\])/.test(plan.target)) io.err(`bench: warning: target ${plan.target} is loopback: inside a pod that is the pod itself`);
   const parallelism = Number(flags.parallelism);
   if (!Number.isInteger(parallelism) || parallelism < 1) throw new UsageError(`--parallelism: "${flags.parallelism}" is not a whole number ≥ 1`);
   io.out(
@@ -30,9 +37,16 @@ export async function k8sCommand(file: string, flags: K8sFlags, io: Console): Pr
       image: flags.image,
       namespace: flags.namespace,
       startDelaySeconds: Number(flags.startDelay),
+      ...(flags.secret ? { secretName: flags.secret } : {}),
     }),
   );
   return EXIT.ok;
+}
+
+/** ${VAR} and ${VAR:?msg} without a default: the pods cannot run without them. */
+function requiredVariables(text: string): string[] {
+  const names = [...text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)(:?\?[^}]*)?\}/g)].map((m) => m[1]!);
+  return [...new Set(names)];
 }
 
 /** ${VAR}s the pods will get from a Secret need not be set on the machine that prints the manifest. */

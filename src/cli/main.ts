@@ -101,6 +101,7 @@ export function buildProgram(io: Console, setExit: (code: number) => void): Comm
     .option('--image <image>', 'container image with bench', 'bench:latest')
     .option('-n, --namespace <ns>', 'namespace')
     .option('--start-delay <seconds>', 'seconds from now until the shared start', '60')
+    .option('--secret <name>', "a Secret whose keys become the pods' environment (the scenario's ${VAR}s)")
     .action(async (file: string, opts) => setExit(await k8sCommand(file, opts, io)));
 
   program
