@@ -132,6 +132,15 @@ describe('loadScenario: invalid files', () => {
     expect(brief(problems)).toEqual(['1:1  missing required key "load"', '1:1  missing required key "flows"']);
   });
 
+  it('durations need a unit: a bare number is ambiguous (seconds in Artillery, milliseconds elsewhere)', async () => {
+    const text = 'load: [{ duration: 2, rate: 10 }]\nhttp: { timeout: "1" }\nflows:\n  - steps:\n      - get: /\n      - think: 0\n';
+    const problems = await problemsOf(parseScenario(text, '/s.yml', { env: {} }));
+    expect(brief(problems)).toEqual([
+      '1:20 load[0].duration needs a unit, e.g. 2s or 500ms (a bare number is ambiguous)',
+      '2:18 http.timeout must be a duration like 500ms, 30s or 1m30s',
+    ]);
+  });
+
   it('YAML syntax errors are located', async () => {
     const problems = await problemsOf(parseScenario('load: [1, 2\nflows: x\n', '/s.yml', { env: {} }));
     expect(problems[0]).toMatchObject({ file: '/s.yml', line: expect.any(Number), col: expect.any(Number) });

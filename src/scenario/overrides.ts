@@ -44,6 +44,7 @@ function overridePhases(phases: Phase[], o: LoadOverrides): Phase[] {
 }
 
 function durationOf(text: string): number {
+  if (/^\s*\d+(\.\d+)?\s*$/.test(text) && Number(text) !== 0) throw new UsageError(`--duration: "${text}" needs a unit, e.g. ${text}s or ${text}ms`);
   const ms = parseDuration(text);
   if (ms === null || ms <= 0) throw new UsageError(`--duration: cannot read "${text}" (e.g. 30s, 1m30s, 500ms)`);
   return ms;

@@ -58,7 +58,7 @@ class Checker {
 
   private checkNumber(schema: JsonSchema, value: number, add: (m: string) => void): void {
     if (typeof schema.minimum === 'number' && value < schema.minimum) add(`must be at least ${schema.minimum}`);
-    if (typeof schema.maximum === 'number' && value > schema.maximum) add(`must be at most ${schema.maximum}`);
+    if (typeof schema.maximum === 'number' && value > schema.maximum) add(typeof schema.maximumErrorMessage === 'string' ? schema.maximumErrorMessage : `must be at most ${schema.maximum}`);
     if (typeof schema.exclusiveMinimum === 'number' && value <= schema.exclusiveMinimum) add(`must be more than ${schema.exclusiveMinimum}`);
   }
 

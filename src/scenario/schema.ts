@@ -7,15 +7,20 @@ export type JsonSchema = { [keyword: string]: unknown };
 
 export const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head'] as const;
 
-const DURATION_PATTERN = '^(\\d+(\\.\\d+)?|(\\d+(\\.\\d+)?(us|µs|ms|s|m|h))+)$';
+// A bare number would be ambiguous (Artillery reads seconds, others milliseconds): durations need a unit; 0 is 0.
+const DURATION_PATTERN = '^(0|(\\d+(\\.\\d+)?(us|µs|ms|s|m|h))+)$';
 const RANGE_PART = '(\\d+(\\.\\d+)?(us|µs|ms|s|m|h))+';
-const THINK_PATTERN = `^(\\d+(\\.\\d+)?|${RANGE_PART}(\\s*\\.\\.\\s*${RANGE_PART})?)$`;
+const THINK_PATTERN = `^(0|${RANGE_PART}(\\s*\\.\\.\\s*${RANGE_PART})?)$`;
 const RATE_PATTERN = '^\\d+(\\.\\d+)?\\s*(/\\s*\\d*\\s*(s|sec|second|m|min|minute|h|hour))?$';
 
+const NEEDS_UNIT = 'needs a unit, e.g. 2s or 500ms (a bare number is ambiguous)';
+
 const duration = {
-  description: 'Go-style duration: 500ms, 30s, 1m30s (a bare number is milliseconds)',
+  description: 'Go-style duration: 500ms, 30s, 1m30s',
   type: ['string', 'number'],
   minimum: 0,
+  maximum: 0,
+  maximumErrorMessage: NEEDS_UNIT,
   pattern: DURATION_PATTERN,
   patternErrorMessage: 'must be a duration like 500ms, 30s or 1m30s',
 };
@@ -24,6 +29,8 @@ const think = {
   description: 'pause: a duration (50ms) or a uniform random range (50ms..200ms)',
   type: ['string', 'number'],
   minimum: 0,
+  maximum: 0,
+  maximumErrorMessage: NEEDS_UNIT,
   pattern: THINK_PATTERN,
   patternErrorMessage: 'must be a duration like 100ms or a range like 50ms..200ms',
 };
