@@ -12,7 +12,7 @@ import { makeRedactor } from '../report/redact.js';
 import { reporters } from '../report/index.js';
 import { startProgress } from './progress.js';
 import { onInterrupt } from './signals.js';
-import { writeReports } from './write-reports.js';
+import { formatSloValue, writeReports } from './write-reports.js';
 import { describeTarget, preflight } from './target.js';
 import { prepareOutDir } from './out-dir.js';
 import type { Console } from './console.js';
@@ -86,7 +86,7 @@ export async function runScenario(file: string, flags: RunFlags, io: Console, la
   if (flags.json) io.out(reporters.json(result, { color: false, redact }));
   // --json moves the machine-readable result to stdout; the human summary stays, on stderr.
   if (!flags.quiet) io.err(reporters.terminal(result, { color: flags.color, redact }));
-  else for (const slo of result.slo) if (!slo.pass) log(`bench: SLO failed: ${slo.expr}${slo.endpoint ? ` [${slo.endpoint}]` : ''} — actual ${slo.actual ?? 'no data'}, threshold ${slo.threshold}`);
+  else for (const slo of result.slo) if (!slo.pass) log(`bench: SLO failed: ${slo.expr}${slo.endpoint ? ` [${slo.endpoint}]` : ''} — actual ${slo.actual === null ? 'no data' : formatSloValue(slo.actual, slo.unit)}, threshold ${formatSloValue(slo.threshold, slo.unit)}`);
   for (const [kind, detail] of Object.entries(ran.engine.errorDetails)) if (!flags.quiet) log(`bench: first ${kind} error: ${detail}`);
   if (ran.engine.cutIterations > 0 && !ran.engine.stopReason && !flags.quiet) {
     log(`bench: ${ran.engine.cutIterations} journey${ran.engine.cutIterations === 1 ? ' was' : 's were'} still under way when the end-of-run grace (timeout + 1 s) ran out; their remaining steps were not sent`);

@@ -56,13 +56,14 @@ export function publishToCi(result: RunResult, options: Pick<WriteOptions, 'env'
     for (const slo of result.slo) {
       if (slo.pass) continue;
       const where = slo.endpoint ? ` (${slo.endpoint})` : '';
-      const actual = slo.actual === null ? 'no data' : formatForAnnotation(slo.actual, slo.unit);
-      process.stdout.write(options.redact(`::error title=SLO failed: ${slo.expr}${where}::${result.scenario}: ${slo.expr}${where} — actual ${actual}, threshold ${formatForAnnotation(slo.threshold, slo.unit)}`) + '\n');
+      const actual = slo.actual === null ? 'no data' : formatSloValue(slo.actual, slo.unit);
+      process.stdout.write(options.redact(`::error title=SLO failed: ${slo.expr}${where}::${result.scenario}: ${slo.expr}${where} — actual ${actual}, threshold ${formatSloValue(slo.threshold, slo.unit)}`) + '\n');
     }
   }
 }
 
-function formatForAnnotation(value: number, unit: string): string {
+/** An SLO figure in its unit, for one-line messages (annotations, --quiet). */
+export function formatSloValue(value: number, unit: string): string {
   if (unit === '%') return `${(value * 100).toFixed(2)}%`;
   if (unit === 'ms') return `${value.toFixed(2)} ms`;
   if (unit === '/s') return `${value.toFixed(1)}/s`;

@@ -16,6 +16,8 @@ import { MAX_SCENARIO_BYTES, parseYamlSource, toPlainData } from './yaml-source.
 export interface LoadOptions {
   /** environment for ${VAR} (default: process.env) */
   env?: Env;
+  /** --target: replaces the file's target before substitution, so an unset ${TARGET} there is no error */
+  target?: string;
 }
 
 export async function loadScenario(file: string, options: LoadOptions = {}): Promise<Plan> {
@@ -31,6 +33,7 @@ export async function parseScenario(text: string, path: string, options: LoadOpt
   const problems = new ProblemList(path, source.locate);
   for (const issue of source.issues) problems.addAt({ file: path, ...issue.position, path: '', message: issue.message });
   if (source.issues.length > 0) throw new ScenarioError(problems.sorted());
+  if (options.target !== undefined && source.doc.has('target')) source.doc.set('target', options.target);
   const envSecrets = substituteEnv(source.doc, options.env ?? process.env, problems);
   const data = toPlainData(source);
   if ('issue' in data) {

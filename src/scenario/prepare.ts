@@ -11,6 +11,6 @@ export async function preparePlan(
   overrides: LoadOverrides,
   segment?: { index: number; count: number },
 ): Promise<Plan> {
-  const plan = applyOverrides(await loadScenario(file, { env }), overrides);
+  const plan = applyOverrides(await loadScenario(file, { env, target: overrides.target }), overrides);
   return segment && segment.count > 1 ? segmentPlan(plan, segment.index, segment.count) : plan;
 }
