@@ -15,25 +15,18 @@ const RATE_PATTERN = '^\\d+(\\.\\d+)?\\s*(/\\s*\\d*\\s*(s|sec|second|m|min|minut
 
 const NEEDS_UNIT = 'needs a unit, e.g. 2s or 500ms (a bare number is ambiguous)';
 
-const duration = {
-  description: 'Go-style duration: 500ms, 30s, 1m30s',
-  type: ['string', 'number'],
-  minimum: 0,
-  maximum: 0,
-  maximumErrorMessage: NEEDS_UNIT,
-  pattern: DURATION_PATTERN,
-  patternErrorMessage: 'must be a duration like 500ms, 30s or 1m30s',
-};
+/** A string in the given pattern, or the number 0: any other bare number lacks its unit. */
+function withUnit(description: string, pattern: string, patternErrorMessage: string) {
+  return { description, type: ['string', 'number'], minimum: 0, maximum: 0, maximumErrorMessage: NEEDS_UNIT, pattern, patternErrorMessage };
+}
 
-const think = {
-  description: 'pause: a duration (50ms) or a uniform random range (50ms..200ms)',
-  type: ['string', 'number'],
-  minimum: 0,
-  maximum: 0,
-  maximumErrorMessage: NEEDS_UNIT,
-  pattern: THINK_PATTERN,
-  patternErrorMessage: 'must be a duration like 100ms or a range like 50ms..200ms',
-};
+const duration = withUnit('Go-style duration: 500ms, 30s, 1m30s', DURATION_PATTERN, 'must be a duration like 500ms, 30s or 1m30s');
+
+const think = withUnit(
+  'pause: a duration (50ms) or a uniform random range (50ms..200ms)',
+  THINK_PATTERN,
+  'must be a duration like 100ms or a range like 50ms..200ms',
+);
 
 const rate = {
   description: 'arrivals per second: 100/s, 6000/m (a bare number is per second)',
