@@ -93,10 +93,6 @@ export function compileText(text: string, scope: TemplateScope, encode?: (value:
   return (vars) => stringify(render(vars));
 }
 
-export function isConstantTemplate(text: string): boolean {
-  return !hasTemplate(text);
-}
-
 export function stringify(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value === undefined || value === null) return '';
