@@ -4,8 +4,9 @@ import { decodeHistogram, percentileCurve } from '../metrics/histogram.js';
 
 export interface TimelineSeries {
   second: number[];
-  requests: number[];
-  errors: number[];
+  /** null for a partial last second: a few ms of counts is no per-second rate, and would draw a cliff to 0 */
+  requests: Array<number | null>;
+  errors: Array<number | null>;
   p50: number[];
   p95: number[];
   p99: number[];
@@ -34,8 +35,8 @@ function timelineSeries(result: RunResult): TimelineSeries {
   const t = result.timeline;
   return {
     second: t.map((p) => p.second),
-    requests: t.map((p) => p.requests),
-    errors: t.map((p) => p.errors),
+    requests: t.map((p) => (p.partial ? null : p.requests)),
+    errors: t.map((p) => (p.partial ? null : p.errors)),
     p50: t.map((p) => p.p50Ms),
     p95: t.map((p) => p.p95Ms),
     p99: t.map((p) => p.p99Ms),

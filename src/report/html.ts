@@ -11,13 +11,13 @@ import { chartData } from './html-data.js';
 import { REPORT_SCRIPT } from './html-script.js';
 import { REPORT_CSS } from './html-style.js';
 import { redactResult } from './redact-result.js';
-import { runNotes } from './run-notes.js';
+import { runNotes, verdictLabel } from './run-notes.js';
 import { sloActual, sloThreshold, sloVerdict } from './slo-view.js';
 
 export function htmlReport(raw: RunResult, options: ReportOptions): string {
   const result = redactResult(raw, options.redact);
   const uplot = uplotAssets();
-  const verdict = result.pass ? 'PASS' : 'FAIL';
+  const verdict = verdictLabel(result);
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -34,7 +34,7 @@ ${notes(result)}
 ${cards(result)}
 ${panel('SLOs', sloTable(result), result.sloDefaults ? 'These are the default SLOs: the scenario has no slo: section.' : '')}
 <div class="grid2">
-${panel('Throughput', '<div id="chart-throughput" class="chart"></div>', 'Completed requests and errors in each second.')}
+${panel('Throughput', '<div id="chart-throughput" class="chart"></div>', 'Completed requests and errors in each second (a last, partial second is left out).')}
 ${panel('Latency over time', '<div id="chart-latency" class="chart"></div>', latencyHint(result))}
 </div>
 <div style="height:18px"></div>
@@ -81,13 +81,23 @@ function withoutIntervalHistograms(result: RunResult): RunResult {
 }
 
 function header(result: RunResult): string {
-  const verdict = result.pass ? 'pass' : 'fail';
-  const facts = [`target ${result.target}`, `started ${result.startedAt}`, formatSeconds(result.durationMs), `${result.model} model`];
+  const label = verdictLabel(result);
+  const verdict = label === 'PASS' ? 'pass' : 'fail';
+  const drain = result.drainMs ?? 0;
+  const window = drain > 0 ? `${formatSeconds(result.durationMs)} (+${formatSeconds(drain)} drain)` : formatSeconds(result.durationMs);
+  const facts = [`target ${result.target}`, `started ${result.startedAt}`, window, `${result.model} model`];
+  const stop = result.stopReason ? `<p class="stop">${h(STOP_BANNER[result.stopReason])}</p>` : '';
   return `<header class="verdict ${verdict}">
-<h1><span class="badge">${verdict.toUpperCase()}</span>${h(result.scenario)}</h1>
+<h1><span class="badge">${label}</span>${h(result.scenario)}</h1>${stop}
 <p>${facts.map(h).join(' · ')}</p>
 </header>`;
 }
+
+const STOP_BANNER: Record<NonNullable<RunResult['stopReason']>, string> = {
+  interrupted: 'This run was interrupted (Ctrl-C or SIGTERM): the figures cover only part of the planned load.',
+  'slo-abort': 'This run was aborted early by an abortOnFail SLO: the figures cover only part of the planned load.',
+  error: 'This run stopped early on an error: the figures cover only part of the planned load.',
+};
 
 function notes(result: RunResult): string {
   const items = runNotes(result);

@@ -6,7 +6,7 @@ import { escapeMarkdownCell as cell } from './escape.js';
 import { formatCount, formatMs, formatPercent, formatRate, formatSeconds } from './format.js';
 import { byFrequency, failedChecks, statusEntries, type CountEntry } from './counts.js';
 import { redactResult } from './redact-result.js';
-import { runNotes } from './run-notes.js';
+import { runNotes, verdictLabel, type VerdictLabel } from './run-notes.js';
 import { sloActual, sloThreshold, sloVerdict } from './slo-view.js';
 import { summarizeTimeline } from './timeline.js';
 
@@ -29,9 +29,16 @@ export function markdownReport(raw: RunResult, options: ReportOptions): string {
   return options.redact ? options.redact(text) : text;
 }
 
+const HEADLINE: Record<VerdictLabel, string> = {
+  PASS: '✅ PASS',
+  FAIL: '❌ FAIL',
+  INTERRUPTED: '⏹️ INTERRUPTED',
+  ABORTED: '❌ ABORTED (abortOnFail)',
+  STOPPED: '❌ STOPPED EARLY',
+};
+
 function headline(result: RunResult): string {
-  const verdict = result.pass ? '✅ PASS' : '❌ FAIL';
-  return `## ${verdict} — ${cell(result.scenario)} → ${cell(result.target)}`;
+  return `## ${HEADLINE[verdictLabel(result)]} — ${cell(result.scenario)} → ${cell(result.target)}`;
 }
 
 function summaryLine(result: RunResult): string {
@@ -41,12 +48,18 @@ function summaryLine(result: RunResult): string {
     `${formatRate(t.rps)} req/s`,
     `${formatCount(t.errors)} errors (${formatPercent(t.errorRate)})`,
     `${formatCount(t.dropped)} dropped`,
-    formatSeconds(result.durationMs),
+    loadWindow(result),
     `${result.model} model`,
     `started ${cell(result.startedAt)}`,
   ];
   const notes = runNotes(result).map((n) => `> ${cell(n)}`);
   return [facts.join(' · '), ...(notes.length ? ['', ...notes] : [])].join('\n');
+}
+
+/** "10s", or "10s (+52ms drain)" when the last responses came after the load window. */
+function loadWindow(result: RunResult): string {
+  const drain = result.drainMs ?? 0;
+  return drain > 0 ? `${formatSeconds(result.durationMs)} (+${formatSeconds(drain)} drain)` : formatSeconds(result.durationMs);
 }
 
 const VERDICT_TEXT = { pass: '✅ pass', fail: '❌ fail', deferred: '⏸ deferred to merge' } as const;

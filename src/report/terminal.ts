@@ -6,7 +6,7 @@ import type { ReportOptions } from './options.js';
 import { formatCount, formatMs, formatPercent, formatRate, formatSeconds } from './format.js';
 import { byFrequency, failedChecks, statusEntries, type CountEntry } from './counts.js';
 import { redactResult } from './redact-result.js';
-import { runNotes } from './run-notes.js';
+import { runNotes, verdictLabel } from './run-notes.js';
 import { sloActual, sloLabel, sloThreshold, sloVerdict } from './slo-view.js';
 
 export function terminalReport(raw: RunResult, options: ReportOptions): string {
@@ -23,7 +23,8 @@ export function terminalReport(raw: RunResult, options: ReportOptions): string {
 }
 
 function verdictSection(result: RunResult, c: ChalkInstance): string {
-  const headline = result.pass ? c.green.bold('PASS') : c.red.bold('FAIL');
+  const label = verdictLabel(result);
+  const headline = label === 'PASS' ? c.green.bold(label) : label === 'INTERRUPTED' ? c.yellow.bold(label) : c.red.bold(label);
   const lines = [`${headline}  ${c.bold(result.scenario)} → ${result.target}`];
   if (result.slo.length === 0) lines.push(c.dim('  no SLOs'));
   else lines.push(c.dim(result.sloDefaults ? '  SLOs (defaults):' : '  SLOs:'));
@@ -55,7 +56,7 @@ function totalsSection(result: RunResult, c: ChalkInstance): string {
     `${formatRate(t.rps)} req/s`,
     t.errors > 0 ? c.red(errors) : errors,
     `${formatCount(t.dropped)} dropped`,
-    formatSeconds(result.durationMs),
+    (result.drainMs ?? 0) > 0 ? `${formatSeconds(result.durationMs)} (+${formatSeconds(result.drainMs!)} drain)` : formatSeconds(result.durationMs),
     `${result.model} model`,
   ];
   const lines = [parts.join(' · ')];
