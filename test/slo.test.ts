@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { defaultSlos, parseSlo } from '../src/slo/parse.js';
 import { evaluateSlos, ABSOLUTE_METRICS } from '../src/slo/evaluate.js';
 import { judgeRun } from '../src/slo/judge.js';
+import { parseScenario } from '../src/scenario/load.js';
+import { ScenarioError } from '../src/errors.js';
 import { newHistogram } from '../src/metrics/histogram.js';
 import { emptyCounters, toStats } from '../src/metrics/stats.js';
 import type { SloSpec } from '../src/types.js';
@@ -185,5 +187,32 @@ describe('SLO verdicts (issue 11)', () => {
     const s = { ...spec('error_rate < 5%'), abortOnFail: true, windowMs: 10_000 };
     const [verdict] = evaluateSlos([s], measured({ ok: [1] }));
     expect(verdict).toMatchObject({ abortOnFail: true, windowMs: 10_000 });
+  });
+});
+
+describe('slo: in a scenario file (issue 11)', () => {
+  const scenarioWith = (slos: string[]): string =>
+    `name: s\ntarget: http://127.0.0.1:9\nload: [{ duration: 1s, rate: 1/s }]\nflows:\n  - steps:\n      - name: root\n        get: /\nslo:\n${slos.map((s) => `  - "${s}"`).join('\n')}\n`;
+
+  it('accepts == and /m rates', async () => {
+    const plan = await parseScenario(scenarioWith(['dropped == 0', 'rps > 1000/m', 'root: errors != 1']), '/s.yml', { env: {} });
+    expect(plan.slo.map((s) => [s.metric, s.op, s.endpoint])).toEqual([
+      ['dropped', '==', null],
+      ['rps', '>', null],
+      ['errors', '!=', 'root'],
+    ]);
+  });
+
+  it("names the file's line and field, with a hint for k6's metric words and an ambiguous error_rate", async () => {
+    const error = await parseScenario(scenarioWith(['error_rate < 1', 'http_req_duration: p(95)<200', 'rate<0.01']), '/s.yml', { env: {} }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ScenarioError);
+    const lines = (error as ScenarioError).problems.map((p) => `${p.line} ${p.path} ${p.message}`);
+    expect(lines[0]).toMatch(/^9 slo\[0\] .*bare number is a fraction/);
+    expect(lines[1]).toMatch(/^10 slo\[1\]\.http_req_duration|^10 slo\[1\] .*k6.*p95 < 200ms/);
+    expect(lines[1]).toMatch(/k6.*p95 < 200ms/);
+    expect(lines[2]).toMatch(/^11 slo\[2\] .*did you mean error_rate/);
   });
 });
