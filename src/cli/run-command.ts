@@ -89,7 +89,8 @@ export async function runScenario(file: string, flags: RunFlags, io: Console, la
   // --json moves the machine-readable result to stdout; the human summary stays, on stderr.
   if (!flags.quiet) io.err(reporters.terminal(result, { color: flags.color, redact }));
   else for (const slo of result.slo) if (!slo.pass) log(`bench: SLO failed: ${slo.expr}${slo.endpoint ? ` [${slo.endpoint}]` : ''} — actual ${slo.actual === null ? 'no data' : formatSloValue(slo.actual, slo.unit)}, threshold ${formatSloValue(slo.threshold, slo.unit)}`);
-  if (flags.quiet) for (const reason of result.reasons ?? []) log(`bench: FAIL: ${reason}`);
+  // --quiet: a failed SLO line says why; when every SLO passed yet the run failed, say why once.
+  if (flags.quiet && result.slo.every((s) => s.pass)) for (const reason of result.reasons ?? []) log(`bench: FAIL: ${reason}`);
   for (const [kind, detail] of Object.entries(ran.engine.errorDetails)) if (!flags.quiet) log(`bench: first ${kind} error: ${detail}`);
   if (ran.engine.cutIterations > 0 && !ran.engine.stopReason && !flags.quiet) {
     log(`bench: ${ran.engine.cutIterations} journey${ran.engine.cutIterations === 1 ? ' was' : 's were'} still under way when the end-of-run grace (timeout + 1 s) ran out; their remaining steps were not sent`);
