@@ -118,6 +118,15 @@ describe('the last, partial second (issue 11, hole 10)', () => {
     expect(t.p95[2]).toBeGreaterThan(0);
   });
 
+  it('the reports give the load window and the drain apart; the hlog interval is as long as the partial second', () => {
+    const result = ranResult();
+    for (const text of [reporters.md(result, { color: false }), reporters.terminal(result, { color: false }), reporters.html(result, { color: false })]) {
+      expect(text).toContain('2s (+40.0 ms drain)');
+    }
+    const lines = reporters.hlog(result, { color: false }).trimEnd().split('\n').filter((l) => /^\d/.test(l));
+    expect(lines.map((l) => l.split(',').slice(0, 2).join(','))).toEqual(['0.000,1.000', '1.000,1.000', '2.000,0.040']);
+  });
+
   it('the timeline table counts it by its duration, not as a full second', () => {
     const rows = summarizeTimeline(ranResult().timeline, 1);
     expect(rows).toHaveLength(1);

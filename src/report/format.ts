@@ -37,6 +37,12 @@ export function formatSeconds(ms: number): string {
   return formatDuration(ms);
 }
 
+/** The load window, and the drain after it when there was one worth a mention: "10s (+52.4 ms drain)". */
+export function formatLoadWindow(durationMs: number, drainMs: number | undefined): string {
+  const drain = drainMs ?? 0;
+  return drain >= 0.5 ? `${formatSeconds(durationMs)} (+${formatMs(drain)} ms drain)` : formatSeconds(durationMs);
+}
+
 /** A value in an SLO unit ('ms' | '%' | '/s' | ''), e.g. "12.3ms", "0.30%", "99.9/s", "1,000". */
 export function formatUnitValue(value: number | null, unit: string): string {
   if (value === null) return 'no data';

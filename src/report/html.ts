@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import type { RunResult, SloResult, Stats } from '../types.js';
 import type { ReportOptions } from './options.js';
 import { escapeHtml as h, jsonForScript } from './escape.js';
-import { formatCount, formatMs, formatPercent, formatRate, formatSeconds } from './format.js';
+import { formatCount, formatLoadWindow, formatMs, formatPercent, formatRate } from './format.js';
 import { byFrequency, failedChecks, statusEntries, type CountEntry } from './counts.js';
 import { chartData } from './html-data.js';
 import { REPORT_SCRIPT } from './html-script.js';
@@ -83,9 +83,7 @@ function withoutIntervalHistograms(result: RunResult): RunResult {
 function header(result: RunResult): string {
   const label = verdictLabel(result);
   const verdict = label === 'PASS' ? 'pass' : 'fail';
-  const drain = result.drainMs ?? 0;
-  const window = drain > 0 ? `${formatSeconds(result.durationMs)} (+${formatSeconds(drain)} drain)` : formatSeconds(result.durationMs);
-  const facts = [`target ${result.target}`, `started ${result.startedAt}`, window, `${result.model} model`];
+  const facts = [`target ${result.target}`, `started ${result.startedAt}`, formatLoadWindow(result.durationMs, result.drainMs), `${result.model} model`];
   const stop = result.stopReason ? `<p class="stop">${h(STOP_BANNER[result.stopReason])}</p>` : '';
   return `<header class="verdict ${verdict}">
 <h1><span class="badge">${label}</span>${h(result.scenario)}</h1>${stop}

@@ -3,7 +3,7 @@
 import type { RunResult, SloResult, Stats } from '../types.js';
 import type { ReportOptions } from './options.js';
 import { escapeMarkdownCell as cell } from './escape.js';
-import { formatCount, formatMs, formatPercent, formatRate, formatSeconds } from './format.js';
+import { formatCount, formatLoadWindow, formatMs, formatPercent, formatRate } from './format.js';
 import { byFrequency, failedChecks, statusEntries, type CountEntry } from './counts.js';
 import { redactResult } from './redact-result.js';
 import { runNotes, verdictLabel, type VerdictLabel } from './run-notes.js';
@@ -48,18 +48,12 @@ function summaryLine(result: RunResult): string {
     `${formatRate(t.rps)} req/s`,
     `${formatCount(t.errors)} errors (${formatPercent(t.errorRate)})`,
     `${formatCount(t.dropped)} dropped`,
-    loadWindow(result),
+    formatLoadWindow(result.durationMs, result.drainMs),
     `${result.model} model`,
     `started ${cell(result.startedAt)}`,
   ];
   const notes = runNotes(result).map((n) => `> ${cell(n)}`);
   return [facts.join(' · '), ...(notes.length ? ['', ...notes] : [])].join('\n');
-}
-
-/** "10s", or "10s (+52ms drain)" when the last responses came after the load window. */
-function loadWindow(result: RunResult): string {
-  const drain = result.drainMs ?? 0;
-  return drain > 0 ? `${formatSeconds(result.durationMs)} (+${formatSeconds(drain)} drain)` : formatSeconds(result.durationMs);
 }
 
 const VERDICT_TEXT = { pass: '✅ pass', fail: '❌ fail', deferred: '⏸ deferred to merge' } as const;

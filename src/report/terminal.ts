@@ -3,7 +3,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { RunResult, SloResult, Stats } from '../types.js';
 import type { ReportOptions } from './options.js';
-import { formatCount, formatMs, formatPercent, formatRate, formatSeconds } from './format.js';
+import { formatCount, formatLoadWindow, formatMs, formatPercent, formatRate } from './format.js';
 import { byFrequency, failedChecks, statusEntries, type CountEntry } from './counts.js';
 import { redactResult } from './redact-result.js';
 import { runNotes, verdictLabel } from './run-notes.js';
@@ -56,7 +56,7 @@ function totalsSection(result: RunResult, c: ChalkInstance): string {
     `${formatRate(t.rps)} req/s`,
     t.errors > 0 ? c.red(errors) : errors,
     `${formatCount(t.dropped)} dropped`,
-    (result.drainMs ?? 0) > 0 ? `${formatSeconds(result.durationMs)} (+${formatSeconds(result.drainMs!)} drain)` : formatSeconds(result.durationMs),
+    formatLoadWindow(result.durationMs, result.drainMs),
     `${result.model} model`,
   ];
   const lines = [parts.join(' · ')];
