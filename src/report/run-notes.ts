@@ -27,9 +27,12 @@ export function failureReasons(result: RunResult): string[] {
   return result.stopReason ? [`the run stopped early: ${STOP_REASONS[result.stopReason]}`] : [];
 }
 
-/** Caveats and context, one sentence each; empty when there is nothing to say. */
-export function runNotes(result: RunResult): string[] {
-  const notes: string[] = failureReasons(result).map((r) => `FAIL: ${r}.`);
+/**
+ * Caveats and context, one sentence each; empty when there is nothing to say. The failure reasons come
+ * first, unless the reporter shows them itself (`reasons: false`).
+ */
+export function runNotes(result: RunResult, options: { reasons?: boolean } = {}): string[] {
+  const notes: string[] = options.reasons === false ? [] : failureReasons(result).map((r) => `FAIL: ${r}.`);
   const modelNote = latencyModelNote(result.model);
   if (modelNote) notes.push(modelNote);
   notes.push(...lowerBoundNotes(result));

@@ -6,7 +6,7 @@ import type { ReportOptions } from './options.js';
 import { formatCount, formatLoadWindow, formatMs, formatPercent, formatRate } from './format.js';
 import { byFrequency, failedChecks, statusEntries, type CountEntry } from './counts.js';
 import { redactResult } from './redact-result.js';
-import { runNotes, verdictLabel } from './run-notes.js';
+import { failureReasons, runNotes, verdictLabel } from './run-notes.js';
 import { sloActual, sloLabel, sloThreshold, sloVerdict } from './slo-view.js';
 
 export function terminalReport(raw: RunResult, options: ReportOptions): string {
@@ -30,6 +30,8 @@ function verdictSection(result: RunResult, c: ChalkInstance): string {
   else lines.push(c.dim(result.sloDefaults ? '  SLOs (defaults):' : '  SLOs:'));
   const widths = { label: maxLength(result.slo.map(sloLabel)), actual: maxLength(result.slo.map(sloActual)) };
   for (const slo of result.slo) lines.push(`  ${sloLine(slo, widths, c)}`);
+  // What failed the run besides its SLO rows, right under them.
+  for (const reason of failureReasons(result)) lines.push(`  ${c.red('✗')} ${c.red.bold(reason)}`);
   return lines.join('\n');
 }
 
@@ -60,7 +62,7 @@ function totalsSection(result: RunResult, c: ChalkInstance): string {
     `${result.model} model`,
   ];
   const lines = [parts.join(' · ')];
-  for (const note of runNotes(result)) lines.push(c.yellow(note));
+  for (const note of runNotes(result, { reasons: false })) lines.push(c.yellow(note));
   return lines.join('\n');
 }
 
