@@ -134,3 +134,41 @@ describe('the last, partial second (issue 11, hole 10)', () => {
     expect(rows[0]!.rps).toBeCloseTo(205 / 2.04, 6);
   });
 });
+
+describe('no latency is shown as no latency, dropped arrivals as part of the error rate (issue 11)', () => {
+  // 20 refused connections: requests and errors, not one latency sample.
+  function deadTarget(): RunResult {
+    const plan = simplePlan('http://127.0.0.1:1', [open(20, 1000)]);
+    const agg = new Aggregator(plan.endpoints);
+    for (let i = 0; i < 20; i++) agg.record(0, 0, 0, 1, 0, 'connect', null);
+    agg.absorb(agg.closeInterval(0));
+    const summary = agg.summarize(1000);
+    // as the engine records them once a request without a response stays out of the histograms
+    const empty = { ...summary.totals, latencyMs: { min: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 } };
+    return { ...buildRunResult(plan, { ...summary, totals: empty, endpoints: [{ ...summary.endpoints[0]!, latencyMs: empty.latencyMs }] }, { startedAt: 0, durationMs: 1000 }) };
+  }
+
+  it('tables show "–", not 0.00 ms, for latency that does not exist', () => {
+    const result = deadTarget();
+    const row = reporters.md(result, { color: false }).split('\n').find((l) => l.startsWith('| **TOTAL**'))!;
+    expect(row).toBe('| **TOTAL** | 20 | 20.0 | 100% | – | – | – | – | – |');
+    expect(reporters.terminal(result, { color: false })).toMatch(/TOTAL\s*│\s*20\s*│\s*20\.0\s*│\s*100%\s*│\s*–/);
+    expect(reporters.html(result, { color: false })).toMatch(/<div class="label">p99<\/div><div class="value">no data<\/div>/);
+  });
+
+  it('a second without a response is a gap in the latency chart, not a drop to 0 ms', () => {
+    const result = passingResult();
+    result.timeline[1] = { ...result.timeline[1]!, requests: 0, p50Ms: 0, p95Ms: 0, p99Ms: 0, maxMs: 0 };
+    const t = chartData(result).timeline;
+    expect(t.p95[1]).toBeNull();
+    expect(t.p95[0]).toBeGreaterThan(0);
+  });
+
+  it('the summary line does not show the error rate as errors over requests when arrivals were dropped', () => {
+    const result = passingResult();
+    result.totals = { ...result.totals, errors: 0, dropped: 1800, errorRate: 1800 / (600 + 1800) };
+    for (const text of [reporters.md(result, { color: false }), reporters.terminal(result, { color: false })]) {
+      expect(text).toContain('0 errors (75.0% with the dropped)');
+    }
+  });
+});

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import type { RunResult, SloResult, Stats } from '../types.js';
 import type { ReportOptions } from './options.js';
 import { escapeHtml as h, jsonForScript } from './escape.js';
-import { formatCount, formatLoadWindow, formatMs, formatPercent, formatRate } from './format.js';
+import { formatCount, formatLatencyCells, formatLoadWindow, formatMs, formatPercent, formatRate } from './format.js';
 import { byFrequency, failedChecks, statusEntries, type CountEntry } from './counts.js';
 import { chartData } from './html-data.js';
 import { REPORT_SCRIPT } from './html-script.js';
@@ -109,12 +109,17 @@ function cards(result: RunResult): string {
   return `<div class="cards">
 ${card('requests', formatCount(t.requests))}
 ${card('throughput', `${formatRate(t.rps)}/s`)}
-${card('errors', `${formatCount(t.errors)} (${formatPercent(t.errorRate)})`, t.errors > 0)}
+${card('errors', `${formatCount(t.errors)} (${formatPercent(t.errorRate)}${t.dropped > 0 ? ' with the dropped' : ''})`, t.errors > 0 || t.dropped > 0)}
 ${card('dropped', formatCount(t.dropped), t.dropped > 0)}
-${card('p50', `${formatMs(t.latencyMs.p50)} ms`)}
-${card('p99', `${formatMs(t.latencyMs.p99)} ms`)}
-${card('max', `${formatMs(t.latencyMs.max)} ms`)}
+${card('p50', latencyCard(t.latencyMs.p50, t.latencyMs.max))}
+${card('p99', latencyCard(t.latencyMs.p99, t.latencyMs.max))}
+${card('max', latencyCard(t.latencyMs.max, t.latencyMs.max))}
 </div>`;
+}
+
+/** "12.3 ms", or "no data" when no request got a response. */
+function latencyCard(ms: number, maxMs: number): string {
+  return maxMs > 0 ? `${formatMs(ms)} ms` : 'no data';
 }
 
 function latencyHint(result: RunResult): string {
@@ -148,7 +153,7 @@ function endpointTable(result: RunResult): string {
 
 function statsRow(name: string, s: Stats, attrs: string): string {
   const l = s.latencyMs;
-  const cells = [formatCount(s.requests), formatRate(s.rps), formatPercent(s.errorRate), ...[l.p50, l.p90, l.p95, l.p99, l.max].map(formatMs)];
+  const cells = [formatCount(s.requests), formatRate(s.rps), formatPercent(s.errorRate), ...formatLatencyCells(l)];
   return `<tr${attrs}><td>${h(name)}</td>${cells.map((c) => `<td>${h(c)}</td>`).join('')}</tr>`;
 }
 

@@ -3,7 +3,7 @@
 import type { RunResult, SloResult, Stats } from '../types.js';
 import type { ReportOptions } from './options.js';
 import { escapeMarkdownCell as cell } from './escape.js';
-import { formatCount, formatLoadWindow, formatMs, formatPercent, formatRate } from './format.js';
+import { formatCount, formatErrors, formatLatencyCells, formatLoadWindow, formatMs, formatPercent, formatRate } from './format.js';
 import { byFrequency, failedChecks, statusEntries, type CountEntry } from './counts.js';
 import { redactResult } from './redact-result.js';
 import { runNotes, verdictLabel, type VerdictLabel } from './run-notes.js';
@@ -46,7 +46,7 @@ function summaryLine(result: RunResult): string {
   const facts = [
     `**${formatCount(t.requests)}** requests`,
     `${formatRate(t.rps)} req/s`,
-    `${formatCount(t.errors)} errors (${formatPercent(t.errorRate)})`,
+    formatErrors(t.errors, t.dropped, t.errorRate),
     `${formatCount(t.dropped)} dropped`,
     formatLoadWindow(result.durationMs, result.drainMs),
     `${result.model} model`,
@@ -76,7 +76,7 @@ function endpointTable(result: RunResult): string {
 
 function statsCells(name: string, s: Stats): string[] {
   const l = s.latencyMs;
-  return [name, formatCount(s.requests), formatRate(s.rps), formatPercent(s.errorRate), ...[l.p50, l.p90, l.p95, l.p99, l.max].map(formatMs)];
+  return [name, formatCount(s.requests), formatRate(s.rps), formatPercent(s.errorRate), ...formatLatencyCells(l)];
 }
 
 function countTable(title: string, entries: CountEntry[]): string {

@@ -3,7 +3,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { RunResult, SloResult, Stats } from '../types.js';
 import type { ReportOptions } from './options.js';
-import { formatCount, formatLoadWindow, formatMs, formatPercent, formatRate } from './format.js';
+import { formatCount, formatErrors, formatLatencyCells, formatLoadWindow, formatPercent, formatRate } from './format.js';
 import { byFrequency, failedChecks, statusEntries, type CountEntry } from './counts.js';
 import { redactResult } from './redact-result.js';
 import { failureReasons, runNotes, verdictLabel } from './run-notes.js';
@@ -52,7 +52,7 @@ function maxLength(texts: string[]): number {
 
 function totalsSection(result: RunResult, c: ChalkInstance): string {
   const t = result.totals;
-  const errors = `${formatCount(t.errors)} errors (${formatPercent(t.errorRate)})`;
+  const errors = formatErrors(t.errors, t.dropped, t.errorRate);
   const parts = [
     `${formatCount(t.requests)} requests`,
     `${formatRate(t.rps)} req/s`,
@@ -87,7 +87,7 @@ function endpointRow(name: string, s: Stats): string[] {
     formatCount(s.requests),
     formatRate(s.rps),
     formatPercent(s.errorRate),
-    ...[l.p50, l.p90, l.p95, l.p99, l.max].map(formatMs),
+    ...formatLatencyCells(l),
   ];
 }
 
