@@ -2,6 +2,8 @@
 //   scenario (YAML) → Plan → engine → samples → Aggregator → RunSummary → SLO evaluator → RunResult → reporters.
 // Everything here is plain data or a pure function signature, so each part tests alone.
 
+import type { Histogram } from './metrics/histogram.js';
+
 /** Per-iteration variables: captures, data-row fields, `variables:` and setup captures (via the prototype chain). */
 export type Vars = Record<string, unknown>;
 
@@ -97,7 +99,7 @@ export interface HttpOptions {
   insecure?: boolean;
 }
 
-export type SloOp = '<' | '<=' | '>' | '>=';
+export type SloOp = '<' | '<=' | '>' | '>=' | '==' | '!=';
 
 /** Metric names: p<N> (e.g. p95, p99.9), min, mean, max, rps, requests, errors, error_rate, dropped. */
 export interface SloSpec {
@@ -112,6 +114,17 @@ export interface SloSpec {
   abortOnFail: boolean;
   /** window for abortOnFail evaluation during the run, ms (0: whole run so far) */
   windowMs: number;
+}
+
+/**
+ * Judges abortOnFail SLOs while a run goes: the engine side feeds it each finalised second (the run's
+ * totals for that second and its live latency histogram) and asks after each second whether to stop.
+ * Built by src/slo/abort.ts; the engine never imports the SLO code.
+ */
+export interface AbortJudge {
+  addSecond(second: Pick<TimelinePoint, 'second' | 'requests' | 'errors' | 'dropped'>, latency: Histogram): void;
+  /** the first abortOnFail SLO failing over its window, or null */
+  failing(): SloSpec | null;
 }
 
 export interface Plan {
@@ -140,7 +153,11 @@ export interface Plan {
 
 // ───────────────────────────── Result (result.json, schemaVersion 1) ─────────────────────────────
 
-export type ErrorKind = 'timeout' | 'connect' | 'reset' | 'status' | 'check' | 'protocol' | 'other';
+/**
+ * Why a request (or an arrival) failed. `interrupted`: in flight when the run was stopped (its latency is a
+ * lower bound). `dropped`: an arrival never sent (in-flight cap reached); it counts in error_rate.
+ */
+export type ErrorKind = 'timeout' | 'connect' | 'reset' | 'status' | 'check' | 'protocol' | 'interrupted' | 'other' | 'dropped';
 
 export interface LatencyStats {
   min: number;
@@ -154,9 +171,16 @@ export interface LatencyStats {
 }
 
 export interface Stats {
+  /** requests sent (each one the target may have seen) */
   requests: number;
+  /** sent requests that failed (dropped arrivals are counted apart, in `dropped`) */
   errors: number;
+  /**
+   * users not served over users who arrived: (errors + dropped) / (requests + dropped). A dropped arrival
+   * is a user the target never saw; it is also listed in errorKinds as `dropped`.
+   */
   errorRate: number;
+  /** requests per second of the load window (first scheduled arrival to the end of the last phase) */
   rps: number;
   dropped: number;
   statusCodes: Record<string, number>;
@@ -187,6 +211,10 @@ export interface TimelinePoint {
   maxMs: number;
   /** this second's latency histogram (µs), compressed base64: lets merges and the hlog stay lossless */
   histogram: string;
+  /** true for the run's last second when it ended part-way through it (its counts cover `durationMs` only) */
+  partial?: boolean;
+  /** how much of this second the run covered, ms; set on a partial second */
+  durationMs?: number;
 }
 
 export interface SloResult {
@@ -204,6 +232,9 @@ export interface SloResult {
   isDefault: boolean;
   /** true when not judged here (a segment's absolute SLO: judged by `bench merge`) */
   deferred?: boolean;
+  /** the rest of the spec, so a merge judges exactly the SLO the run judged */
+  abortOnFail?: boolean;
+  windowMs?: number;
 }
 
 export interface RunResult {
@@ -212,7 +243,13 @@ export interface RunResult {
   scenario: string;
   target: string;
   startedAt: string;
+  /**
+   * the load window, ms: first scheduled arrival to the end of the last phase (or to the stop, when stopped
+   * early). Rates (rps) are over this window.
+   */
   durationMs: number;
+  /** time spent after the load window waiting for the last responses, ms (0 or absent in old results) */
+  drainMs?: number;
   /** 'open' when every phase is open, 'closed' when every phase is closed, else 'mixed' */
   model: 'open' | 'closed' | 'mixed';
   totals: Stats;
@@ -222,7 +259,10 @@ export interface RunResult {
   scheduleLagMs: { mean: number; p99: number; max: number };
   slo: SloResult[];
   sloDefaults: boolean;
+  /** false when an SLO failed, no request succeeded, or the run was stopped early: see `reasons` */
   pass: boolean;
+  /** why the run failed apart from its SLO rows (no request succeeded, stopped early), one sentence each */
+  reasons?: string[];
   /** why the run ended early, if it did */
   stopReason?: 'interrupted' | 'slo-abort' | 'error';
   /** set when this run was segment index/count of a split load */

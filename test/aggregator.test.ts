@@ -55,3 +55,32 @@ describe('Aggregator', () => {
     expect(b.timeline.map((p) => [p.second, p.requests, p.p99Ms])).toEqual(a.timeline.map((p) => [p.second, p.requests, p.p99Ms]));
   });
 });
+
+describe('Aggregator timeline (issue 11)', () => {
+  it("caps a second's p95/p99 at that second's max, as the totals are", () => {
+    const agg = new Aggregator(['x']);
+    // One value: HDR reads its percentiles as the bucket's highest equivalent value (12.351 ms > 12.345 ms).
+    agg.record(0, 0, 0, 12.345, 200, null, null);
+    agg.absorb(agg.closeInterval(0));
+    const [point] = agg.summarize(1000).timeline;
+    expect(point!.maxMs).toBeCloseTo(12.345, 6);
+    expect(point!.p50Ms).toBeLessThanOrEqual(point!.maxMs);
+    expect(point!.p95Ms).toBeLessThanOrEqual(point!.maxMs);
+    expect(point!.p99Ms).toBeLessThanOrEqual(point!.maxMs);
+  });
+
+  it('hands each finalised second, with its live histogram, to a listener (the abort check)', () => {
+    const agg = new Aggregator(['x']);
+    const seen: Array<[number, number, number]> = [];
+    agg.onSecond = (point, latency) => seen.push([point.second, point.requests, latency.totalCount]);
+    for (let s = 0; s < 3; s++) {
+      for (let i = 0; i <= s; i++) agg.record(0, 0, 0, 5, 200, null, null);
+      agg.absorb(agg.closeInterval(s));
+    }
+    expect(seen).toEqual([
+      [0, 1, 1],
+      [1, 2, 2],
+      [2, 3, 3],
+    ]);
+  });
+});

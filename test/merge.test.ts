@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { mergeResults, missingSegments } from '../src/merge/merge.js';
+import { combineRounds } from '../src/merge/rounds.js';
 import { parseResultJson } from '../src/merge/read.js';
 import { UsageError } from '../src/errors.js';
 import { decodeHistogram, encodeHistogram, latencyStats, newHistogram, recordMs, type Histogram } from '../src/metrics/histogram.js';
@@ -238,5 +239,57 @@ describe('parseResultJson', () => {
     expect(() => parseResultJson('[]', 'b.json')).toThrow('b.json: not a bench result: expected a JSON object');
     expect(() => parseResultJson(JSON.stringify({ ...s0, schemaVersion: 3 }), 'c.json')).toThrow(/schemaVersion 3 is not supported/);
     expect(() => parseResultJson(JSON.stringify({ ...s0, startedAt: 'yesterday' }), 'd.json')).toThrow(UsageError);
+  });
+});
+
+// Issue 11: rates over the load window, the drain apart; the full SLO spec survives a merge.
+describe('merged and combined load windows (issue 11)', () => {
+  it('a merge measures rates over the union of the load windows and reports the drain apart', () => {
+    const a = { ...resultOf(samplesFor(0), { index: 0, count: 2 }), drainMs: 40 };
+    // started 1 s later, its load window ends at 6 s; its last response came 250 ms later
+    const b = { ...resultOf(samplesFor(1), { index: 1, count: 2, startedAt: '2025-01-01T00:00:01.000Z' }), drainMs: 250 };
+    const merged = mergeResults([a, b], null);
+    expect(merged.durationMs).toBe(6000);
+    expect(merged.drainMs).toBe(250);
+    // 600 requests sent in a 6 s load window: exactly 100/s
+    expect(merged.totals.rps).toBe(100);
+  });
+
+  it("A/B rounds: rates over the sum of the rounds' load windows, drains apart", () => {
+    const rounds = [0, 1, 2].map((i) => ({ ...resultOf(samplesFor(i)), drainMs: 30 + i }));
+    const combined = combineRounds(rounds, 'A');
+    expect(combined.durationMs).toBe(15_000);
+    expect(combined.drainMs).toBe(30 + 31 + 32);
+    expect(combined.totals.rps).toBe(900 / 15);
+  });
+
+  it('re-judging carried SLOs keeps abortOnFail and window (the full spec travels in the result)', () => {
+    const abortSlo: SloSpec = { ...spec('error_rate < 50%'), abortOnFail: true, windowMs: 10_000 };
+    const merged = mergeResults(segments(3, [abortSlo]), null);
+    expect(merged.slo[0]).toMatchObject({ expr: 'error_rate < 50%', abortOnFail: true, windowMs: 10_000 });
+    const combined = combineRounds([resultOf(samplesFor(0), { slo: [abortSlo] })], 'A');
+    expect(combined.slo[0]).toMatchObject({ abortOnFail: true, windowMs: 10_000 });
+  });
+
+  it('a merge where no request succeeded fails, whatever the SLOs say', () => {
+    const failing = (index: number): RunResult => resultOf(samplesFor(index).map((s) => ({ ...s, status: 503 })), { index, count: 2, slo: [spec('p99 < 10s')] });
+    const merged = mergeResults([failing(0), failing(1)], null);
+    expect(merged.slo[0]!.pass).toBe(true);
+    expect(merged.pass).toBe(false);
+    expect(merged.reasons?.join(' ')).toMatch(/no request succeeded/);
+    const combined = combineRounds([failing(0)], 'A');
+    expect(combined.pass).toBe(false);
+  });
+
+  it("a merged second's p95/p99 never exceed its exact max", () => {
+    const one = (index: number, startedAt: string): RunResult => {
+      const r = resultOf([{ second: 0, endpoint: 'x', ms: 12.345, status: 200 }], { index, count: 2, startedAt });
+      return r;
+    };
+    const merged = mergeResults([one(0, '2025-01-01T00:00:00.000Z'), one(1, '2025-01-01T00:00:00.000Z')], null);
+    const [p] = merged.timeline;
+    expect(p!.maxMs).toBeCloseTo(12.345, 6);
+    expect(p!.p99Ms).toBeLessThanOrEqual(p!.maxMs);
+    expect(p!.p95Ms).toBeLessThanOrEqual(p!.maxMs);
   });
 });

@@ -96,6 +96,34 @@ describe('report.html in chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('an interrupted run with a partial last second: INTERRUPTED in the badge, a gap (no cliff) in throughput', async () => {
+    const file = join(dir, 'interrupted.html');
+    const base = failingResult();
+    const last = base.timeline.length - 1;
+    const result = {
+      ...base,
+      stopReason: 'interrupted' as const,
+      timeline: base.timeline.map((p, i) => (i === last ? { ...p, requests: 3, errors: 0, partial: true, durationMs: 30 } : p)),
+    };
+    writeFileSync(file, reporters.html(result, { color: false }));
+    const page = await browser!.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    try {
+      await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+      await page.waitForFunction(() => document.querySelectorAll('.uplot canvas').length >= 3, undefined, { timeout: 10_000 });
+      expect(await page.locator('header .badge').textContent()).toBe('INTERRUPTED');
+      expect(await page.locator('header .stop').textContent()).toMatch(/interrupted/);
+      expect(await page.title()).toMatch(/^INTERRUPTED · /);
+      const series = await page.evaluate(() => (JSON.parse(document.getElementById('bench-data')!.textContent!) as { charts: { timeline: { requests: Array<number | null> } } }).charts.timeline.requests);
+      expect(series[last]).toBeNull();
+      expect(series.slice(0, last).every((n) => typeof n === 'number' && n > 0)).toBe(true);
+    } finally {
+      await page.close();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
   it('shows "No data." instead of failing when the run measured nothing', async () => {
     const file = join(dir, 'empty.html');
     const empty = buildResult({ scenario: 'empty', target: 'http://127.0.0.1:1', seconds: 0, model: 'open', endpoints: [] });

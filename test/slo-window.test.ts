@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { failingAbortSlo, windowStats } from '../src/slo/window.js';
+import { abortJudge } from '../src/slo/abort.js';
+import { decodeHistogram } from '../src/metrics/histogram.js';
 import { newHistogram, encodeHistogram } from '../src/metrics/histogram.js';
 import type { SloSpec, TimelinePoint } from '../src/types.js';
 
@@ -33,5 +35,57 @@ describe('abortOnFail windows', () => {
     expect(failingAbortSlo([{ ...abort, abortOnFail: false }], slow)).toBeNull();
     expect(failingAbortSlo([abort], slow)).toBe(abort);
     expect(failingAbortSlo([abort], [second(0, 50, 0, 20), second(1, 50, 0, 20)])).toBeNull();
+  });
+});
+
+// Issue 11 (structure): the abort check keeps a running window instead of decoding the timeline each second.
+describe('abortJudge: incremental abortOnFail windows', () => {
+  const feed = (judge: NonNullable<ReturnType<typeof abortJudge>>, points: TimelinePoint[]): void => {
+    for (const p of points) judge.addSecond(p, decodeHistogram(p.histogram));
+  };
+
+  it('has nothing to do without an abortOnFail SLO', () => {
+    expect(abortJudge([{ ...abortSpec('p95 < 200ms', 'p95', 200, 0), abortOnFail: false }])).toBeUndefined();
+  });
+
+  it('judges the trailing window only: old seconds leave it', () => {
+    const spec = abortSpec('error_rate < 5%', 'error_rate', 0.05, 2000);
+    const judge = abortJudge([spec])!;
+    feed(judge, [second(0, 100, 100, 5)]);
+    expect(judge.failing()).toBeNull(); // window not full yet
+    feed(judge, [second(1, 100, 0, 5)]);
+    expect(judge.failing()).toBe(spec); // 100 of 200 failed
+    feed(judge, [second(2, 100, 0, 5)]);
+    expect(judge.failing()).toBeNull(); // second 0 left the window
+  });
+
+  it('judges latency (and the max) over the window only, from a running histogram', () => {
+    const spec = abortSpec('max < 200ms', 'max', 200, 2000);
+    const judge = abortJudge([spec])!;
+    feed(judge, [second(0, 10, 0, 400), second(1, 10, 0, 20)]);
+    expect(judge.failing()).toBe(spec);
+    feed(judge, [second(2, 10, 0, 20)]);
+    expect(judge.failing()).toBeNull();
+  });
+
+  it('a window-less abortOnFail judges the whole run so far, with the same figures as windowStats', () => {
+    const spec = abortSpec('p95 < 200ms', 'p95', 200, 0);
+    const judge = abortJudge([spec])!;
+    const points = [second(0, 50, 0, 20), second(1, 50, 0, 20), second(2, 20, 0, 900)];
+    feed(judge, points.slice(0, 2));
+    expect(judge.failing()).toBeNull();
+    feed(judge, points.slice(2));
+    // 20 of 120 at 900 ms: p95 is 900 ms, as the whole-timeline figures say.
+    expect(windowStats(points, 0).latencyMs.p95).toBeGreaterThan(200);
+    expect(judge.failing()).toBe(spec);
+  });
+
+  it('does not judge a window without requests, and counts dropped arrivals as errors', () => {
+    const spec = abortSpec('error_rate < 5%', 'error_rate', 0.05, 1000);
+    const judge = abortJudge([spec])!;
+    feed(judge, [second(0, 0, 0, 5)]);
+    expect(judge.failing()).toBeNull();
+    feed(judge, [{ ...second(1, 10, 0, 5), dropped: 90 }]);
+    expect(judge.failing()).toBe(spec);
   });
 });

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { defaultSlos, parseSlo } from '../src/slo/parse.js';
 import { evaluateSlos, ABSOLUTE_METRICS } from '../src/slo/evaluate.js';
+import { judgeRun } from '../src/slo/judge.js';
+import { parseScenario } from '../src/scenario/load.js';
+import { ScenarioError } from '../src/errors.js';
 import { newHistogram } from '../src/metrics/histogram.js';
 import { emptyCounters, toStats } from '../src/metrics/stats.js';
 import type { SloSpec } from '../src/types.js';
@@ -82,5 +85,134 @@ describe('SLO evaluation', () => {
       [true, true],
       [false, false],
     ]);
+  });
+});
+
+// Issue 11: verdicts that never lie.
+describe('SLO expressions: operators, units and k6 words (issue 11)', () => {
+  it.each([
+    ['dropped == 0', 'dropped', '==', 0],
+    ['errors != 3', 'errors', '!=', 3],
+    ['rps > 1000/m', 'rps', '>', 1000 / 60],
+    ['rps >= 6000/m', 'rps', '>=', 100],
+    ['error_rate < 0.5', 'error_rate', '<', 0.5],
+    ['error_rate <= 100%', 'error_rate', '<=', 1],
+  ])('%s', (expr, metric, op, threshold) => {
+    const parsed = parseSlo(expr) as { metric: string; op: string; threshold: number };
+    expect(parsed).toMatchObject({ metric, op });
+    expect(parsed.threshold).toBeCloseTo(threshold, 9);
+  });
+
+  it.each([
+    // A bare 1 would mean 100%: the user almost surely meant 1%.
+    ['error_rate < 1', /bare number is a fraction.*"1%"/],
+    ['error_rate < 5', /bare number is a fraction.*"5%"/],
+    ['error_rate < 150%', /at most 100%/],
+    ['rate<0.01', /did you mean error_rate/],
+    ['count>100', /did you mean requests/],
+    ['http_req_failed < 0.01', /did you mean error_rate/],
+    ['http_req_duration < 200', /did you mean p95/],
+    ['http_reqs > 100', /did you mean requests/],
+  ])('rejects %s with a hint', (expr, message) => {
+    const parsed = parseSlo(expr);
+    expect('error' in parsed && parsed.error).toMatch(message);
+  });
+});
+
+describe('SLO verdicts (issue 11)', () => {
+  const spec = (expr: string): SloSpec => ({ expr, endpoint: null, ...(parseSlo(expr) as { metric: string; op: SloSpec['op']; threshold: number }), abortOnFail: false, windowMs: 0 });
+  function measured(o: { ok?: number[]; failedWithLatency?: number[]; noLatencyErrors?: number; dropped?: number; durationMs?: number }) {
+    const h = newHistogram();
+    const c = emptyCounters();
+    for (const ms of [...(o.ok ?? []), ...(o.failedWithLatency ?? [])]) h.recordValue(ms * 1000);
+    c.requests = (o.ok?.length ?? 0) + (o.failedWithLatency?.length ?? 0) + (o.noLatencyErrors ?? 0);
+    c.errors = (o.failedWithLatency?.length ?? 0) + (o.noLatencyErrors ?? 0);
+    if (o.noLatencyErrors) c.errorKinds.connect = o.noLatencyErrors;
+    if (o.failedWithLatency?.length) c.errorKinds.status = o.failedWithLatency.length;
+    c.dropped = o.dropped ?? 0;
+    return { totals: toStats(c, h, h, o.durationMs ?? 1000), endpoints: [] };
+  }
+
+  it('== and != compare exactly', () => {
+    const m = measured({ ok: [1, 2, 3], dropped: 0 });
+    expect(evaluateSlos([spec('dropped == 0'), spec('requests != 3'), spec('requests == 3')], m).map((r) => r.pass)).toEqual([true, false, true]);
+  });
+
+  it('counts dropped arrivals in error_rate, numerator and denominator, as error kind "dropped"', () => {
+    // 12 requests sent and answered, 88 arrivals dropped: 88 of 100 users were not served.
+    const m = measured({ ok: Array.from({ length: 12 }, () => 5), dropped: 88 });
+    expect(m.totals.errorRate).toBeCloseTo(0.88, 9);
+    expect(m.totals.errorKinds).toMatchObject({ dropped: 88 });
+    expect(m.totals.requests).toBe(12);
+    const [verdict] = evaluateSlos([spec('error_rate < 1%')], m);
+    expect(verdict).toMatchObject({ pass: false });
+    expect(verdict!.actual).toBeCloseTo(0.88, 9);
+  });
+
+  it('a latency SLO with no latency samples has no data and fails, even when requests were made', () => {
+    // 20 refused connections: requests and errors, but not one latency.
+    const m = measured({ noLatencyErrors: 20 });
+    expect(m.totals.requests).toBe(20);
+    const [verdict] = evaluateSlos([spec('p95 < 200ms')], m);
+    expect(verdict).toMatchObject({ actual: null, pass: false });
+  });
+
+  it('a run in which no request succeeded never passes, whatever its SLOs say, and says why', () => {
+    // Every request answered 503 quickly: p95 < 200ms holds, but nobody was served.
+    const m = measured({ failedWithLatency: Array.from({ length: 50 }, () => 2) });
+    const judged = judgeRun([spec('p95 < 200ms')], m, {});
+    expect(judged.slo[0]).toMatchObject({ pass: true });
+    expect(judged.pass).toBe(false);
+    expect(judged.reasons.join(' ')).toMatch(/no request succeeded/);
+    // Nothing sent at all (every arrival dropped) is no better.
+    const none = judgeRun([spec('p95 < 200ms')], measured({ dropped: 10 }), {});
+    expect(none.pass).toBe(false);
+    // With no SLOs at all, the same rule holds.
+    expect(judgeRun([], m, {}).pass).toBe(false);
+    // One success is enough for the rule; then the SLOs decide.
+    expect(judgeRun([spec('p95 < 200ms')], measured({ ok: [3], failedWithLatency: [2] }), {}).pass).toBe(true);
+  });
+
+  it('a stopped run (interrupted, aborted) never passes and says why', () => {
+    const m = measured({ ok: [1, 2, 3] });
+    const interrupted = judgeRun([spec('p95 < 200ms')], m, { stopReason: 'interrupted' });
+    expect(interrupted.pass).toBe(false);
+    expect(interrupted.reasons.join(' ')).toMatch(/interrupted/);
+    const aborted = judgeRun([spec('p95 < 200ms')], m, { stopReason: 'slo-abort', abortedBy: 'error_rate < 5%' });
+    expect(aborted.pass).toBe(false);
+    expect(aborted.reasons.join(' ')).toMatch(/error_rate < 5%/);
+  });
+
+  it('keeps abortOnFail and window in every verdict, so a merge can judge the full spec again', () => {
+    const s = { ...spec('error_rate < 5%'), abortOnFail: true, windowMs: 10_000 };
+    const [verdict] = evaluateSlos([s], measured({ ok: [1] }));
+    expect(verdict).toMatchObject({ abortOnFail: true, windowMs: 10_000 });
+  });
+});
+
+describe('slo: in a scenario file (issue 11)', () => {
+  const scenarioWith = (slos: string[]): string =>
+    `name: s\ntarget: http://127.0.0.1:9\nload: [{ duration: 1s, rate: 1/s }]\nflows:\n  - steps:\n      - name: root\n        get: /\nslo:\n${slos.map((s) => `  - "${s}"`).join('\n')}\n`;
+
+  it('accepts == and /m rates', async () => {
+    const plan = await parseScenario(scenarioWith(['dropped == 0', 'rps > 1000/m', 'root: errors != 1']), '/s.yml', { env: {} });
+    expect(plan.slo.map((s) => [s.metric, s.op, s.endpoint])).toEqual([
+      ['dropped', '==', null],
+      ['rps', '>', null],
+      ['errors', '!=', 'root'],
+    ]);
+  });
+
+  it("names the file's line and field, with a hint for k6's metric words and an ambiguous error_rate", async () => {
+    const error = await parseScenario(scenarioWith(['error_rate < 1', 'http_req_duration: p(95)<200', 'rate<0.01']), '/s.yml', { env: {} }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ScenarioError);
+    const lines = (error as ScenarioError).problems.map((p) => `${p.line} ${p.path} ${p.message}`);
+    expect(lines[0]).toMatch(/^9 slo\[0\] .*bare number is a fraction/);
+    expect(lines[1]).toMatch(/^10 slo\[1\]\.http_req_duration|^10 slo\[1\] .*k6.*p95 < 200ms/);
+    expect(lines[1]).toMatch(/k6.*p95 < 200ms/);
+    expect(lines[2]).toMatch(/^11 slo\[2\] .*did you mean error_rate/);
   });
 });

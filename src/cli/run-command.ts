@@ -5,6 +5,7 @@ import { EXIT, UsageError } from '../errors.js';
 import { executeInProcess, executeInWorkers, type Execution } from '../engine/execute.js';
 import { epochNow } from '../engine/engine.js';
 import { buildResult } from '../result/build.js';
+import { abortJudge } from '../slo/abort.js';
 import { preparePlan } from '../scenario/prepare.js';
 import type { LoadOverrides } from '../scenario/overrides.js';
 import { parseSegment } from '../segment/segment.js';
@@ -58,8 +59,9 @@ export async function runScenario(file: string, flags: RunFlags, io: Console, la
   if (note && !flags.quiet) log(note);
   if (flags.preflight) await preflight(plan.target, plan.http.timeoutMs);
 
+  const abort = abortJudge(plan.slo);
   const execution: Execution =
-    workers > 1 ? executeInWorkers(plan, { file: scenarioFile, env: io.env, overrides: { ...overrides }, segment, startAt: startAt ?? epochNow() + 300 }, workers) : executeInProcess(plan, startAt);
+    workers > 1 ? executeInWorkers(plan, { file: scenarioFile, env: io.env, overrides: { ...overrides }, segment, startAt: startAt ?? epochNow() + 300 }, workers, abort) : executeInProcess(plan, startAt, abort);
 
   const showProgress = !flags.quiet && !flags.json;
   const progress = showProgress ? startProgress(execution.view, { stream: process.stderr, tty: io.stderrIsTTY, label: label ?? plan.name }) : null;
@@ -80,13 +82,15 @@ export async function runScenario(file: string, flags: RunFlags, io: Console, la
     progress?.stop();
     releaseSignals();
   }
-  const result = buildResult(plan, ran.summary, { startedAt: ran.engine.startedAt, durationMs: ran.engine.durationMs, stopReason: ran.engine.stopReason, segment });
+  const result = buildResult(plan, ran.summary, { startedAt: ran.engine.startedAt, durationMs: ran.engine.durationMs, drainMs: ran.engine.drainMs, stopReason: ran.engine.stopReason, abortedBy: ran.abortedBy?.expr, segment });
   writeReports(result, { outDir, redact, env: flags.noCiPublish ? {} : io.env, log });
 
   if (flags.json) io.out(reporters.json(result, { color: false, redact }));
   // --json moves the machine-readable result to stdout; the human summary stays, on stderr.
   if (!flags.quiet) io.err(reporters.terminal(result, { color: flags.color, redact }));
   else for (const slo of result.slo) if (!slo.pass) log(`bench: SLO failed: ${slo.expr}${slo.endpoint ? ` [${slo.endpoint}]` : ''} — actual ${slo.actual === null ? 'no data' : formatSloValue(slo.actual, slo.unit)}, threshold ${formatSloValue(slo.threshold, slo.unit)}`);
+  // --quiet: a failed SLO line says why; when every SLO passed yet the run failed, say why once.
+  if (flags.quiet && result.slo.every((s) => s.pass)) for (const reason of result.reasons ?? []) log(`bench: FAIL: ${reason}`);
   for (const [kind, detail] of Object.entries(ran.engine.errorDetails)) if (!flags.quiet) log(`bench: first ${kind} error: ${detail}`);
   if (ran.engine.cutIterations > 0 && !ran.engine.stopReason && !flags.quiet) {
     log(`bench: ${ran.engine.cutIterations} journey${ran.engine.cutIterations === 1 ? ' was' : 's were'} still under way when the end-of-run grace (timeout + 1 s) ran out; their remaining steps were not sent`);

@@ -32,7 +32,10 @@ export interface EngineOptions {
 
 export interface EngineResult {
   startedAt: number;
+  /** the load window: first scheduled arrival to the end of the last phase, or to the stop when stopped early */
   durationMs: number;
+  /** after the load window, waiting for the last responses (and the grace after a stop) */
+  drainMs: number;
   stopReason?: StopReason;
   /** first error detail per kind, e.g. { connect: 'connection refused at 127.0.0.1:9' } */
   errorDetails: Record<string, string>;
@@ -124,12 +127,15 @@ export class Engine implements IterationOwner {
       phaseStart += phase.durationMs;
     }
     this.stopped = true;
+    // The load window ends with the last phase as scheduled (a timer firing late must not stretch it), or at the stop.
+    const loadMs = this.stopReason ? Math.min(this.totalMs, Math.max(0, this.stoppedAt - startAt)) : this.totalMs;
     await this.drain();
     ticker.stop();
-    const durationMs = this.now() - startAt;
-    this.emitInterval(Math.max(0, Math.floor(durationMs / 1000)));
+    const elapsedMs = this.now() - startAt;
+    this.emitInterval(Math.max(0, Math.floor(elapsedMs / 1000)));
     await this.client.close();
-    return { startedAt: startAt, durationMs, stopReason: this.stopReason, errorDetails: this.errorDetails, cutIterations: this.cutIterations };
+    const drainMs = Math.max(0, elapsedMs - loadMs);
+    return { startedAt: startAt, durationMs: loadMs, drainMs, stopReason: this.stopReason, errorDetails: this.errorDetails, cutIterations: this.cutIterations };
   }
 
   /** Stop sending; in-flight requests get a short grace, then are aborted. */

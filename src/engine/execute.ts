@@ -2,9 +2,8 @@
 // Both paths feed one Aggregator through the same interval fold, so one thread and N give one result.
 import { Worker } from 'node:worker_threads';
 import { RunError } from '../errors.js';
-import type { Plan, SloSpec } from '../types.js';
+import type { AbortJudge, Plan, SloSpec } from '../types.js';
 import { Aggregator, type EncodedInterval, type Summary } from '../metrics/aggregator.js';
-import { failingAbortSlo } from '../slo/window.js';
 import { Engine, epochNow, type EngineResult, type Progress, type StopReason } from './engine.js';
 
 export interface LiveView {
@@ -35,18 +34,20 @@ type WorkerMessage =
   | { type: 'done'; result: EngineResult }
   | { type: 'error'; message: string; runError: boolean };
 
-export function executeInProcess(plan: Plan, startAt?: number): Execution {
+/** `abort`: judges abortOnFail SLOs from each finalised second (src/slo/abort.ts); none: nothing to judge. */
+export function executeInProcess(plan: Plan, startAt?: number, abort?: AbortJudge): Execution {
   let abortedBy: SloSpec | undefined;
   const engine: Engine = new Engine(plan, {
     startAt,
     onSecond: () => {
-      const failing = failingAbortSlo(plan.slo, engine.aggregator.timelineSoFar());
+      const failing = abort?.failing() ?? null;
       if (!failing) return null;
       abortedBy = failing;
       return 'slo-abort';
     },
   });
   const agg = engine.aggregator;
+  if (abort) agg.onSecond = (point, latency) => abort.addSecond(point, latency);
   const done = (async () => {
     await engine.setup();
     const result = await engine.run();
@@ -67,8 +68,9 @@ export function executeInProcess(plan: Plan, startAt?: number): Execution {
  * N worker threads, each running segment i/N of the plan (composed with an outer segment, if any).
  * Each posts its closed intervals, encoded, once a second; this thread absorbs them.
  */
-export function executeInWorkers(plan: Plan, job: Omit<WorkerJob, 'segment'> & { segment?: { index: number; count: number } }, workers: number): Execution {
+export function executeInWorkers(plan: Plan, job: Omit<WorkerJob, 'segment'> & { segment?: { index: number; count: number } }, workers: number, abort?: AbortJudge): Execution {
   const agg = new Aggregator(plan.endpoints, 2);
+  if (abort) agg.onSecond = (point, latency) => abort.addSecond(point, latency);
   const outer = job.segment ?? { index: 0, count: 1 };
   const totalMs = plan.phases.reduce((sum, p) => sum + p.durationMs, 0);
   const inFlight = new Array<number>(workers).fill(0);
@@ -101,7 +103,7 @@ export function executeInWorkers(plan: Plan, job: Omit<WorkerJob, 'segment'> & {
   const judgeAbort = (second: number): void => {
     if (second <= lastJudged || abortedBy) return;
     lastJudged = second;
-    const failing = failingAbortSlo(plan.slo, agg.timelineSoFar());
+    const failing = abort?.failing() ?? null;
     if (failing) {
       abortedBy = failing;
       stopAll('slo-abort');
@@ -111,10 +113,11 @@ export function executeInWorkers(plan: Plan, job: Omit<WorkerJob, 'segment'> & {
     try {
       const parts = await Promise.all(results);
       const durationMs = Math.max(...parts.map((p) => p.durationMs));
+      const drainMs = Math.max(0, Math.max(...parts.map((p) => p.durationMs + p.drainMs)) - durationMs);
       const stopReason = parts.find((p) => p.stopReason)?.stopReason;
       const errorDetails = Object.assign({}, ...parts.map((p) => p.errorDetails)) as Record<string, string>;
       const cutIterations = parts.reduce((sum, p) => sum + p.cutIterations, 0);
-      const engine: EngineResult = { startedAt: job.startAt, durationMs, stopReason, errorDetails, cutIterations };
+      const engine: EngineResult = { startedAt: job.startAt, durationMs, drainMs, stopReason, errorDetails, cutIterations };
       return { summary: agg.summarize(durationMs), engine, abortedBy };
     } finally {
       await Promise.all(threads.map((t) => t.terminate()));

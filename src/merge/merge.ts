@@ -1,11 +1,12 @@
 // `bench merge`: segment results (pods, CI matrix jobs, machines) added into one result, SLOs judged once.
 // Pure: results in, result out; reading files and exit codes belong to the CLI.
 import type { RunResult, SloSpec } from '../types.js';
-import { allPass, evaluateSlos } from '../slo/evaluate.js';
+import { judgeRun } from '../slo/judge.js';
+import { slosCarriedBy } from '../slo/carried.js';
+import { markPartialSecond } from '../result/partial.js';
 import { checkMergeable } from './check.js';
 import { addStats, mergeEndpoints, mergeScheduleLag } from './stats.js';
 import { mergeTimelines } from './timeline.js';
-import { slosCarriedBy } from './slo.js';
 
 export { checkMergeable, missingSegments } from './check.js';
 
@@ -20,9 +21,9 @@ export function mergeResults(results: RunResult[], slo: { specs: SloSpec[]; isDe
   const totals = addStats(results.map((r) => r.totals), durationMs);
   const endpoints = mergeEndpoints(results, durationMs);
   const choice = slo ?? slosCarriedBy(results);
-  const sloResults = evaluateSlos(choice.specs, { totals, endpoints }, { isDefault: choice.isDefault });
   const first = results[0]!;
   const stopReason = mergedStopReason(results);
+  const verdict = judgeRun(choice.specs, { totals, endpoints }, { isDefault: choice.isDefault, stopReason });
   return {
     schemaVersion: 1,
     tool: first.tool,
@@ -30,24 +31,31 @@ export function mergeResults(results: RunResult[], slo: { specs: SloSpec[]; isDe
     target: distinct(results.map((r) => r.target)).join(', '),
     startedAt: new Date(window.startMs).toISOString(),
     durationMs,
+    drainMs: window.drainEndMs - window.endMs,
     model: sameOr(results.map((r) => r.model), 'mixed'),
     totals,
     endpoints,
-    timeline: mergeTimelines(results, window.startMs),
+    timeline: markPartialSecond(mergeTimelines(results, window.startMs), window.drainEndMs - window.startMs),
     scheduleLagMs: mergeScheduleLag(results),
-    slo: sloResults,
+    slo: verdict.slo,
     sloDefaults: choice.isDefault,
-    pass: allPass(sloResults),
+    pass: verdict.pass,
+    reasons: verdict.reasons,
     ...(stopReason ? { stopReason } : {}),
     mergedFrom: results.length,
   };
 }
 
-/** Earliest start to latest end: rates over the whole time any segment was sending. */
-function unionWindow(results: readonly RunResult[]): { startMs: number; endMs: number } {
+/**
+ * The union of the load windows (earliest start to latest end): rates over the whole time any segment was
+ * sending. The drain is what came after it, to the last segment's last response.
+ */
+function unionWindow(results: readonly RunResult[]): { startMs: number; endMs: number; drainEndMs: number } {
   const starts = results.map((r) => Date.parse(r.startedAt));
   const ends = results.map((r, n) => starts[n]! + r.durationMs);
-  return { startMs: Math.min(...starts), endMs: Math.max(...ends) };
+  const endMs = Math.max(...ends);
+  const drainEndMs = Math.max(endMs, ...results.map((r, n) => ends[n]! + (r.drainMs ?? 0)));
+  return { startMs: Math.min(...starts), endMs, drainEndMs };
 }
 
 // The most serious reason any part stopped early: a failed part makes the whole run suspect.

@@ -41,14 +41,16 @@ function addPoint(buckets: Map<number, Bucket>, second: number, point: TimelineP
 function toPoint(second: number, bucket: Bucket): TimelinePoint {
   const h = mergeEncoded(bucket.histograms);
   const latency = latencyStats(h);
+  // Capped at the parts' exact max: the decoded histogram's max is its bucket's top, a little above it.
+  const cap = (ms: number): number => Math.min(ms, bucket.maxMs);
   return {
     second,
     requests: bucket.requests,
     errors: bucket.errors,
     dropped: bucket.dropped,
-    p50Ms: latency.p50,
-    p95Ms: latency.p95,
-    p99Ms: latency.p99,
+    p50Ms: cap(latency.p50),
+    p95Ms: cap(latency.p95),
+    p99Ms: cap(latency.p99),
     maxMs: bucket.maxMs,
     histogram: encodeHistogram(h),
   };

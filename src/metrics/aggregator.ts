@@ -39,6 +39,9 @@ export interface Summary {
 }
 
 
+/** Called with each finalised second (the run's totals for it) and its live latency histogram, before it is freed. */
+export type SecondListener = (point: TimelinePoint, latency: Histogram) => void;
+
 export class Aggregator {
   private readonly cumulative: Array<EndpointInterval<Histogram>>;
   private readonly lag = newHistogram();
@@ -47,6 +50,8 @@ export class Aggregator {
   private readonly timeline: TimelinePoint[] = [];
   /** last closed second's figures, for the live progress line */
   lastSecond = { second: -1, requests: 0, errors: 0, p95Ms: 0 };
+  /** hears every finalised second (the abortOnFail judge keeps its running window from these) */
+  onSecond: SecondListener | null = null;
 
   /**
    * @param lateSeconds how long a second stays open for late intervals before its timeline point is
@@ -123,12 +128,7 @@ export class Aggregator {
     return total;
   }
 
-  /** Finalised timeline points so far (for windows judged during the run). */
-  timelineSoFar(): readonly TimelinePoint[] {
-    return this.timeline;
-  }
-
-  /** Final figures. Call once, after the last interval was absorbed. */
+  /** Final figures; rates over `durationMs`, the load window. Call once, after the last interval was absorbed. */
   summarize(durationMs: number): Summary {
     this.finaliseSecondsBefore(Number.POSITIVE_INFINITY);
     const totalLatency = newHistogram();
@@ -173,18 +173,21 @@ export class Aggregator {
   private finaliseSecondsBefore(limit: number): void {
     for (const [second, acc] of this.openSeconds) {
       if (second >= limit) continue;
+      // As for the totals: a percentile reads as its bucket's highest value, which can pass the exact max.
+      const maxMs = acc.latency.totalCount === 0 ? 0 : acc.latency.maxValue / 1000;
       const point: TimelinePoint = {
         second,
         requests: acc.requests,
         errors: acc.errors,
         dropped: acc.dropped,
-        p50Ms: percentileMs(acc.latency, 50),
-        p95Ms: percentileMs(acc.latency, 95),
-        p99Ms: percentileMs(acc.latency, 99),
-        maxMs: acc.latency.totalCount === 0 ? 0 : acc.latency.maxValue / 1000,
+        p50Ms: Math.min(percentileMs(acc.latency, 50), maxMs),
+        p95Ms: Math.min(percentileMs(acc.latency, 95), maxMs),
+        p99Ms: Math.min(percentileMs(acc.latency, 99), maxMs),
+        maxMs,
         histogram: encodeHistogram(acc.latency),
       };
       this.timeline.push(point);
+      this.onSecond?.(point, acc.latency);
       this.lastSecond = { second, requests: acc.requests, errors: acc.errors, p95Ms: point.p95Ms };
       acc.latency.destroy();
       this.openSeconds.delete(second);

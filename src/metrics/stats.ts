@@ -24,17 +24,31 @@ export function addCounts(into: Record<string, number>, from: Record<string, num
   for (const [key, n] of Object.entries(from)) into[key] = (into[key] ?? 0) + n;
 }
 
-/** rps is completed requests over the measured wall time. */
-export function toStats(counters: Counters, latency: Histogram, service: Histogram, durationMs: number): Stats {
-  const seconds = durationMs / 1000;
+/**
+ * error_rate: users not served over users who arrived. A dropped arrival (never sent: the in-flight cap
+ * was reached) is a user nobody served, so it counts in the numerator and the denominator.
+ */
+export function errorRateOf(c: Pick<Counters, 'requests' | 'errors' | 'dropped'>): number {
+  const arrived = c.requests + c.dropped;
+  return arrived === 0 ? 0 : (c.errors + c.dropped) / arrived;
+}
+
+/** Requests that got an accepted response. */
+export function successesOf(c: Pick<Counters, 'requests' | 'errors'>): number {
+  return Math.max(0, c.requests - c.errors);
+}
+
+/** rps is sent requests over the load window (`loadMs`: first scheduled arrival to the end of the last phase). */
+export function toStats(counters: Counters, latency: Histogram, service: Histogram, loadMs: number): Stats {
+  const seconds = loadMs / 1000;
   return {
     requests: counters.requests,
     errors: counters.errors,
-    errorRate: counters.requests === 0 ? 0 : counters.errors / counters.requests,
+    errorRate: errorRateOf(counters),
     rps: seconds > 0 ? round(counters.requests / seconds, 2) : 0,
     dropped: counters.dropped,
     statusCodes: { ...counters.statusCodes },
-    errorKinds: { ...counters.errorKinds },
+    errorKinds: withDropped(counters),
     checks: { ...counters.checks },
     latencyMs: latencyStats(latency),
     serviceTimeMs: latencyStats(service),
@@ -43,13 +57,23 @@ export function toStats(counters: Counters, latency: Histogram, service: Histogr
   };
 }
 
+/** Error kinds with `dropped` set from the dropped count (set, not added: merged stats carry it already). */
+function withDropped(counters: Counters): Stats['errorKinds'] {
+  const kinds: Stats['errorKinds'] = { ...counters.errorKinds };
+  delete kinds.dropped;
+  if (counters.dropped > 0) kinds.dropped = counters.dropped;
+  return kinds;
+}
+
 export function countersOf(stats: Stats): Counters {
+  const errorKinds = { ...stats.errorKinds };
+  delete errorKinds.dropped;
   return {
     requests: stats.requests,
     errors: stats.errors,
     dropped: stats.dropped,
     statusCodes: { ...stats.statusCodes },
-    errorKinds: { ...stats.errorKinds },
+    errorKinds,
     checks: { ...stats.checks },
   };
 }

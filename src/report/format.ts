@@ -1,4 +1,5 @@
 // Number formatting shared by every human-facing reporter, so the terminal, Markdown and HTML agree.
+import type { LatencyStats } from '../types.js';
 import { formatDuration } from '../scenario/units.js';
 
 /** Milliseconds at a precision that matters: 2 decimals below 10, 1 below 100, whole above. */
@@ -8,6 +9,15 @@ export function formatMs(ms: number): string {
   if (abs < 10) return ms.toFixed(2);
   if (abs < 100) return ms.toFixed(1);
   return groupThousands(Math.round(ms));
+}
+
+/**
+ * p50, p90, p95, p99 and max for a table row; "–" each when there is no latency at all (requests that got
+ * no response have none: a 0.00 would read as instant answers).
+ */
+export function formatLatencyCells(l: LatencyStats): string[] {
+  const values = [l.p50, l.p90, l.p95, l.p99, l.max];
+  return l.max > 0 ? values.map(formatMs) : values.map(() => '–');
 }
 
 /** Whole counts with thousands separators (locale-independent, so goldens are stable). */
@@ -35,6 +45,21 @@ export function formatPercent(fraction: number): string {
 
 export function formatSeconds(ms: number): string {
   return formatDuration(ms);
+}
+
+/**
+ * "56 errors (7.00%)"; with dropped arrivals, which count in the error rate, "0 errors (87.3% with the
+ * dropped)", so the percentage never reads as errors over requests when it is not.
+ */
+export function formatErrors(errors: number, dropped: number, errorRate: number): string {
+  const rate = dropped > 0 ? `${formatPercent(errorRate)} with the dropped` : formatPercent(errorRate);
+  return `${formatCount(errors)} errors (${rate})`;
+}
+
+/** The load window, and the drain after it when there was one worth a mention: "10s (+52.4 ms drain)". */
+export function formatLoadWindow(durationMs: number, drainMs: number | undefined): string {
+  const drain = drainMs ?? 0;
+  return drain >= 0.5 ? `${formatSeconds(durationMs)} (+${formatMs(drain)} ms drain)` : formatSeconds(durationMs);
 }
 
 /** A value in an SLO unit ('ms' | '%' | '/s' | ''), e.g. "12.3ms", "0.30%", "99.9/s", "1,000". */

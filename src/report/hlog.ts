@@ -20,15 +20,16 @@ export function hlogReport(raw: RunResult, options: ReportOptions): string {
     `#[BaseTime: ${startSec.toFixed(3)} (seconds since epoch)]`,
     '#[Values are latencies in microseconds, measured from the intended send time; Interval_Max in milliseconds]',
     '"StartTimestamp","Interval_Length","Interval_Max","Interval_Compressed_Histogram"',
-    ...result.timeline.filter((p) => p.histogram).map((p) => intervalLine(p.second, p.histogram)),
+    ...result.timeline.filter((p) => p.histogram).map((p) => intervalLine(p.second, p.histogram, p.partial ? (p.durationMs ?? 1000) / 1000 : 1)),
   ];
   return lines.join('\n') + '\n';
 }
 
 /** Timestamps are relative to BaseTime, so the reader adds them to the run's start. */
-function intervalLine(second: number, histogram: string): string {
+/** A partial last second is as long as the part of it the run covered. */
+function intervalLine(second: number, histogram: string, lengthSeconds: number): string {
   const maxUs = decodeHistogram(histogram).maxValue;
-  return `${second.toFixed(3)},1.000,${(maxUs / MAX_VALUE_UNIT_RATIO).toFixed(3)},${histogram}`;
+  return `${second.toFixed(3)},${Math.max(0.001, lengthSeconds).toFixed(3)},${(maxUs / MAX_VALUE_UNIT_RATIO).toFixed(3)},${histogram}`;
 }
 
 function isoOrUnknown(ms: number): string {

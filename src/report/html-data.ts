@@ -4,12 +4,14 @@ import { decodeHistogram, percentileCurve } from '../metrics/histogram.js';
 
 export interface TimelineSeries {
   second: number[];
-  requests: number[];
-  errors: number[];
-  p50: number[];
-  p95: number[];
-  p99: number[];
-  max: number[];
+  /** null for a partial last second: a few ms of counts is no per-second rate, and would draw a cliff to 0 */
+  requests: Array<number | null>;
+  errors: Array<number | null>;
+  /** null for a second without any latency sample */
+  p50: Array<number | null>;
+  p95: Array<number | null>;
+  p99: Array<number | null>;
+  max: Array<number | null>;
 }
 
 export interface PercentileSeries {
@@ -34,12 +36,13 @@ function timelineSeries(result: RunResult): TimelineSeries {
   const t = result.timeline;
   return {
     second: t.map((p) => p.second),
-    requests: t.map((p) => p.requests),
-    errors: t.map((p) => p.errors),
-    p50: t.map((p) => p.p50Ms),
-    p95: t.map((p) => p.p95Ms),
-    p99: t.map((p) => p.p99Ms),
-    max: t.map((p) => p.maxMs),
+    requests: t.map((p) => (p.partial ? null : p.requests)),
+    errors: t.map((p) => (p.partial ? null : p.errors)),
+    // a second without a single response has no latency: a gap, not a drop to 0 ms
+    p50: t.map((p) => (p.maxMs > 0 ? p.p50Ms : null)),
+    p95: t.map((p) => (p.maxMs > 0 ? p.p95Ms : null)),
+    p99: t.map((p) => (p.maxMs > 0 ? p.p99Ms : null)),
+    max: t.map((p) => (p.maxMs > 0 ? p.maxMs : null)),
   };
 }
 

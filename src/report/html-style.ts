@@ -13,6 +13,7 @@ header h1 { margin: 0 0 4px; font-size: 22px; }
 header .badge { display: inline-block; padding: 2px 10px; border-radius: 999px; color: #fff; font-size: 15px; margin-right: 10px; vertical-align: 2px; }
 header.pass .badge { background: var(--pass); }
 header.fail .badge { background: var(--fail); }
+header .stop { font-weight: 600; color: var(--fail); }
 header p { margin: 0; color: var(--muted); }
 .notes { list-style: none; padding: 0; margin: 0 0 18px; }
 .notes li { background: var(--warn-bg); color: var(--warn); border-radius: 6px; padding: 8px 12px; margin-bottom: 6px; }

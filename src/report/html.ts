@@ -5,19 +5,19 @@ import { createRequire } from 'node:module';
 import type { RunResult, SloResult, Stats } from '../types.js';
 import type { ReportOptions } from './options.js';
 import { escapeHtml as h, jsonForScript } from './escape.js';
-import { formatCount, formatMs, formatPercent, formatRate, formatSeconds } from './format.js';
+import { formatCount, formatLatencyCells, formatLoadWindow, formatMs, formatPercent, formatRate } from './format.js';
 import { byFrequency, failedChecks, statusEntries, type CountEntry } from './counts.js';
 import { chartData } from './html-data.js';
 import { REPORT_SCRIPT } from './html-script.js';
 import { REPORT_CSS } from './html-style.js';
 import { redactResult } from './redact-result.js';
-import { runNotes } from './run-notes.js';
+import { runNotes, verdictLabel } from './run-notes.js';
 import { sloActual, sloThreshold, sloVerdict } from './slo-view.js';
 
 export function htmlReport(raw: RunResult, options: ReportOptions): string {
   const result = redactResult(raw, options.redact);
   const uplot = uplotAssets();
-  const verdict = result.pass ? 'PASS' : 'FAIL';
+  const verdict = verdictLabel(result);
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -34,7 +34,7 @@ ${notes(result)}
 ${cards(result)}
 ${panel('SLOs', sloTable(result), result.sloDefaults ? 'These are the default SLOs: the scenario has no slo: section.' : '')}
 <div class="grid2">
-${panel('Throughput', '<div id="chart-throughput" class="chart"></div>', 'Completed requests and errors in each second.')}
+${panel('Throughput', '<div id="chart-throughput" class="chart"></div>', 'Completed requests and errors in each second (a last, partial second is left out).')}
 ${panel('Latency over time', '<div id="chart-latency" class="chart"></div>', latencyHint(result))}
 </div>
 <div style="height:18px"></div>
@@ -81,13 +81,21 @@ function withoutIntervalHistograms(result: RunResult): RunResult {
 }
 
 function header(result: RunResult): string {
-  const verdict = result.pass ? 'pass' : 'fail';
-  const facts = [`target ${result.target}`, `started ${result.startedAt}`, formatSeconds(result.durationMs), `${result.model} model`];
+  const label = verdictLabel(result);
+  const verdict = label === 'PASS' ? 'pass' : 'fail';
+  const facts = [`target ${result.target}`, `started ${result.startedAt}`, formatLoadWindow(result.durationMs, result.drainMs), `${result.model} model`];
+  const stop = result.stopReason ? `<p class="stop">${h(STOP_BANNER[result.stopReason])}</p>` : '';
   return `<header class="verdict ${verdict}">
-<h1><span class="badge">${verdict.toUpperCase()}</span>${h(result.scenario)}</h1>
+<h1><span class="badge">${label}</span>${h(result.scenario)}</h1>${stop}
 <p>${facts.map(h).join(' · ')}</p>
 </header>`;
 }
+
+const STOP_BANNER: Record<NonNullable<RunResult['stopReason']>, string> = {
+  interrupted: 'This run was interrupted (Ctrl-C or SIGTERM): the figures cover only part of the planned load.',
+  'slo-abort': 'This run was aborted early by an abortOnFail SLO: the figures cover only part of the planned load.',
+  error: 'This run stopped early on an error: the figures cover only part of the planned load.',
+};
 
 function notes(result: RunResult): string {
   const items = runNotes(result);
@@ -101,12 +109,17 @@ function cards(result: RunResult): string {
   return `<div class="cards">
 ${card('requests', formatCount(t.requests))}
 ${card('throughput', `${formatRate(t.rps)}/s`)}
-${card('errors', `${formatCount(t.errors)} (${formatPercent(t.errorRate)})`, t.errors > 0)}
+${card('errors', `${formatCount(t.errors)} (${formatPercent(t.errorRate)}${t.dropped > 0 ? ' with the dropped' : ''})`, t.errors > 0 || t.dropped > 0)}
 ${card('dropped', formatCount(t.dropped), t.dropped > 0)}
-${card('p50', `${formatMs(t.latencyMs.p50)} ms`)}
-${card('p99', `${formatMs(t.latencyMs.p99)} ms`)}
-${card('max', `${formatMs(t.latencyMs.max)} ms`)}
+${card('p50', latencyCard(t.latencyMs.p50, t.latencyMs.max))}
+${card('p99', latencyCard(t.latencyMs.p99, t.latencyMs.max))}
+${card('max', latencyCard(t.latencyMs.max, t.latencyMs.max))}
 </div>`;
+}
+
+/** "12.3 ms", or "no data" when no request got a response. */
+function latencyCard(ms: number, maxMs: number): string {
+  return maxMs > 0 ? `${formatMs(ms)} ms` : 'no data';
 }
 
 function latencyHint(result: RunResult): string {
@@ -140,7 +153,7 @@ function endpointTable(result: RunResult): string {
 
 function statsRow(name: string, s: Stats, attrs: string): string {
   const l = s.latencyMs;
-  const cells = [formatCount(s.requests), formatRate(s.rps), formatPercent(s.errorRate), ...[l.p50, l.p90, l.p95, l.p99, l.max].map(formatMs)];
+  const cells = [formatCount(s.requests), formatRate(s.rps), formatPercent(s.errorRate), ...formatLatencyCells(l)];
   return `<tr${attrs}><td>${h(name)}</td>${cells.map((c) => `<td>${h(c)}</td>`).join('')}</tr>`;
 }
 

@@ -5,13 +5,18 @@ import type { ReportOptions } from './options.js';
 import { escapeXml as x } from './escape.js';
 import { redactResult } from './redact-result.js';
 import { countVerdicts, sloActual, sloLabel, sloThreshold, sloVerdict } from './slo-view.js';
+import { failureReasons } from './run-notes.js';
 
 export function junitReport(raw: RunResult, options: ReportOptions): string {
   const result = redactResult(raw, options.redact);
   const counts = countVerdicts(result.slo);
-  const tests = result.slo.length;
+  // A run that failed outside its SLO rows (stopped early, nothing succeeded) gets a failing testcase of its
+  // own, so a CI test view is never all green for it.
+  const runCase = runTestcase(result);
+  const tests = result.slo.length + (runCase ? 1 : 0);
+  const failures = counts.fail + (runCase ? 1 : 0);
   const time = (result.durationMs / 1000).toFixed(3);
-  const suiteAttrs = `tests="${tests}" failures="${counts.fail}" errors="0" skipped="${counts.deferred}" time="${time}"`;
+  const suiteAttrs = `tests="${tests}" failures="${failures}" errors="0" skipped="${counts.deferred}" time="${time}"`;
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="bench" ${suiteAttrs}>`,
@@ -22,11 +27,21 @@ export function junitReport(raw: RunResult, options: ReportOptions): string {
     property('requests', String(result.totals.requests)),
     property('sloDefaults', String(result.sloDefaults)),
     '    </properties>',
+    ...(runCase ? [runCase] : []),
     ...result.slo.map((slo) => testcase(result.scenario, slo)),
     '  </testsuite>',
     '</testsuites>',
   ];
   return lines.join('\n') + '\n';
+}
+
+function runTestcase(result: RunResult): string | null {
+  const reasons = failureReasons(result);
+  if (reasons.length === 0) return null;
+  const name = result.stopReason === 'interrupted' ? 'run interrupted' : result.stopReason ? 'run stopped early' : 'run';
+  const open = `    <testcase classname="${x(`${result.scenario}.run`)}" name="${x(name)}" time="${(result.durationMs / 1000).toFixed(3)}"`;
+  const message = reasons.join('; ');
+  return `${open}>\n      <failure message="${x(message)}" type="run">${x(message)}</failure>\n    </testcase>`;
 }
 
 function property(name: string, value: string): string {

@@ -3,10 +3,10 @@
 import type { RunResult, SloResult, Stats } from '../types.js';
 import type { ReportOptions } from './options.js';
 import { escapeMarkdownCell as cell } from './escape.js';
-import { formatCount, formatMs, formatPercent, formatRate, formatSeconds } from './format.js';
+import { formatCount, formatErrors, formatLatencyCells, formatLoadWindow, formatMs, formatPercent, formatRate } from './format.js';
 import { byFrequency, failedChecks, statusEntries, type CountEntry } from './counts.js';
 import { redactResult } from './redact-result.js';
-import { runNotes } from './run-notes.js';
+import { runNotes, verdictLabel, type VerdictLabel } from './run-notes.js';
 import { sloActual, sloThreshold, sloVerdict } from './slo-view.js';
 import { summarizeTimeline } from './timeline.js';
 
@@ -29,9 +29,16 @@ export function markdownReport(raw: RunResult, options: ReportOptions): string {
   return options.redact ? options.redact(text) : text;
 }
 
+const HEADLINE: Record<VerdictLabel, string> = {
+  PASS: '✅ PASS',
+  FAIL: '❌ FAIL',
+  INTERRUPTED: '⏹️ INTERRUPTED',
+  ABORTED: '❌ ABORTED (abortOnFail)',
+  STOPPED: '❌ STOPPED EARLY',
+};
+
 function headline(result: RunResult): string {
-  const verdict = result.pass ? '✅ PASS' : '❌ FAIL';
-  return `## ${verdict} — ${cell(result.scenario)} → ${cell(result.target)}`;
+  return `## ${HEADLINE[verdictLabel(result)]} — ${cell(result.scenario)} → ${cell(result.target)}`;
 }
 
 function summaryLine(result: RunResult): string {
@@ -39,9 +46,9 @@ function summaryLine(result: RunResult): string {
   const facts = [
     `**${formatCount(t.requests)}** requests`,
     `${formatRate(t.rps)} req/s`,
-    `${formatCount(t.errors)} errors (${formatPercent(t.errorRate)})`,
+    formatErrors(t.errors, t.dropped, t.errorRate),
     `${formatCount(t.dropped)} dropped`,
-    formatSeconds(result.durationMs),
+    formatLoadWindow(result.durationMs, result.drainMs),
     `${result.model} model`,
     `started ${cell(result.startedAt)}`,
   ];
@@ -69,7 +76,7 @@ function endpointTable(result: RunResult): string {
 
 function statsCells(name: string, s: Stats): string[] {
   const l = s.latencyMs;
-  return [name, formatCount(s.requests), formatRate(s.rps), formatPercent(s.errorRate), ...[l.p50, l.p90, l.p95, l.p99, l.max].map(formatMs)];
+  return [name, formatCount(s.requests), formatRate(s.rps), formatPercent(s.errorRate), ...formatLatencyCells(l)];
 }
 
 function countTable(title: string, entries: CountEntry[]): string {

@@ -3,10 +3,10 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { RunResult, SloResult, Stats } from '../types.js';
 import type { ReportOptions } from './options.js';
-import { formatCount, formatMs, formatPercent, formatRate, formatSeconds } from './format.js';
+import { formatCount, formatErrors, formatLatencyCells, formatLoadWindow, formatPercent, formatRate } from './format.js';
 import { byFrequency, failedChecks, statusEntries, type CountEntry } from './counts.js';
 import { redactResult } from './redact-result.js';
-import { runNotes } from './run-notes.js';
+import { failureReasons, runNotes, verdictLabel } from './run-notes.js';
 import { sloActual, sloLabel, sloThreshold, sloVerdict } from './slo-view.js';
 
 export function terminalReport(raw: RunResult, options: ReportOptions): string {
@@ -23,12 +23,15 @@ export function terminalReport(raw: RunResult, options: ReportOptions): string {
 }
 
 function verdictSection(result: RunResult, c: ChalkInstance): string {
-  const headline = result.pass ? c.green.bold('PASS') : c.red.bold('FAIL');
+  const label = verdictLabel(result);
+  const headline = label === 'PASS' ? c.green.bold(label) : label === 'INTERRUPTED' ? c.yellow.bold(label) : c.red.bold(label);
   const lines = [`${headline}  ${c.bold(result.scenario)} → ${result.target}`];
   if (result.slo.length === 0) lines.push(c.dim('  no SLOs'));
   else lines.push(c.dim(result.sloDefaults ? '  SLOs (defaults):' : '  SLOs:'));
   const widths = { label: maxLength(result.slo.map(sloLabel)), actual: maxLength(result.slo.map(sloActual)) };
   for (const slo of result.slo) lines.push(`  ${sloLine(slo, widths, c)}`);
+  // What failed the run besides its SLO rows, right under them.
+  for (const reason of failureReasons(result)) lines.push(`  ${c.red('✗')} ${c.red.bold(reason)}`);
   return lines.join('\n');
 }
 
@@ -49,17 +52,17 @@ function maxLength(texts: string[]): number {
 
 function totalsSection(result: RunResult, c: ChalkInstance): string {
   const t = result.totals;
-  const errors = `${formatCount(t.errors)} errors (${formatPercent(t.errorRate)})`;
+  const errors = formatErrors(t.errors, t.dropped, t.errorRate);
   const parts = [
     `${formatCount(t.requests)} requests`,
     `${formatRate(t.rps)} req/s`,
     t.errors > 0 ? c.red(errors) : errors,
     `${formatCount(t.dropped)} dropped`,
-    formatSeconds(result.durationMs),
+    formatLoadWindow(result.durationMs, result.drainMs),
     `${result.model} model`,
   ];
   const lines = [parts.join(' · ')];
-  for (const note of runNotes(result)) lines.push(c.yellow(note));
+  for (const note of runNotes(result, { reasons: false })) lines.push(c.yellow(note));
   return lines.join('\n');
 }
 
@@ -84,7 +87,7 @@ function endpointRow(name: string, s: Stats): string[] {
     formatCount(s.requests),
     formatRate(s.rps),
     formatPercent(s.errorRate),
-    ...[l.p50, l.p90, l.p95, l.p99, l.max].map(formatMs),
+    ...formatLatencyCells(l),
   ];
 }
 

@@ -28,7 +28,8 @@ export function summarizeTimeline(points: readonly TimelinePoint[], maxRows: num
 function bucketRow(bucket: readonly TimelinePoint[]): TimelineRow {
   const first = bucket[0]!;
   const last = bucket[bucket.length - 1]!;
-  const seconds = last.second + 1 - first.second;
+  // a partial second (the run's last) counts for the part of it the run covered
+  const seconds = last.second + 1 - first.second - sum(bucket, (p) => (p.partial ? 1 - (p.durationMs ?? 0) / 1000 : 0));
   const requests = sum(bucket, (p) => p.requests);
   return {
     fromSecond: first.second,
@@ -49,7 +50,9 @@ function bucketPercentiles(bucket: readonly TimelinePoint[]): Pick<TimelineRow, 
     // No histograms kept (an old or hand-made result): the worst second is the honest upper bound.
     return { p50Ms: maxOf(bucket, 'p50Ms'), p95Ms: maxOf(bucket, 'p95Ms'), p99Ms: maxOf(bucket, 'p99Ms'), maxMs };
   }
-  return { p50Ms: percentileMs(merged, 50), p95Ms: percentileMs(merged, 95), p99Ms: percentileMs(merged, 99), maxMs };
+  // capped at the bucket's exact max, as the totals are
+  const at = (p: number): number => Math.min(percentileMs(merged, p), maxMs);
+  return { p50Ms: at(50), p95Ms: at(95), p99Ms: at(99), maxMs };
 }
 
 function sum(points: readonly TimelinePoint[], pick: (p: TimelinePoint) => number): number {

@@ -1,20 +1,28 @@
-// Summary + run facts → RunResult (the result.json contract), SLOs judged once here. Pure.
+// Summary + run facts → RunResult (the result.json contract). The verdict comes from src/slo/judge. Pure.
 import type { Plan, RunResult } from '../types.js';
 import type { Summary } from '../metrics/aggregator.js';
-import { ABSOLUTE_METRICS, allPass, evaluateSlos } from '../slo/evaluate.js';
+import { ABSOLUTE_METRICS } from '../slo/evaluate.js';
+import { judgeRun } from '../slo/judge.js';
 import { VERSION } from '../version.js';
+import { markPartialSecond } from './partial.js';
 
 export interface RunFacts {
   startedAt: number;
+  /** the load window: first scheduled arrival to the end of the last phase, or to the stop */
   durationMs: number;
+  /** waiting for the last responses after the load window */
+  drainMs?: number;
   stopReason?: RunResult['stopReason'];
+  /** the abortOnFail SLO that stopped the run (its expression) */
+  abortedBy?: string;
   segment?: { index: number; count: number };
 }
 
 export function buildResult(plan: Plan, summary: Summary, facts: RunFacts): RunResult {
   // A segment carries only part of the absolute figures (rps, requests…): `bench merge` judges those.
   const deferMetrics = facts.segment && facts.segment.count > 1 ? ABSOLUTE_METRICS : undefined;
-  const slo = evaluateSlos(plan.slo, summary, { isDefault: plan.sloDefaults, deferMetrics });
+  const verdict = judgeRun(plan.slo, summary, { isDefault: plan.sloDefaults, deferMetrics, stopReason: facts.stopReason, abortedBy: facts.abortedBy });
+  const drainMs = round3(Math.max(0, facts.drainMs ?? 0));
   const result: RunResult = {
     schemaVersion: 1,
     tool: { name: 'bench', version: VERSION },
@@ -22,15 +30,16 @@ export function buildResult(plan: Plan, summary: Summary, facts: RunFacts): RunR
     target: plan.target,
     startedAt: new Date(facts.startedAt).toISOString(),
     durationMs: round3(facts.durationMs),
+    drainMs,
     model: modelOf(plan),
     totals: summary.totals,
     endpoints: measuredEndpoints(plan, summary),
-    timeline: summary.timeline,
+    timeline: markPartialSecond(summary.timeline, facts.durationMs + drainMs),
     scheduleLagMs: summary.scheduleLagMs,
-    slo,
+    slo: verdict.slo,
     sloDefaults: plan.sloDefaults,
-    // An interrupted run has incomplete data: its verdict stands for what was measured.
-    pass: allPass(slo),
+    pass: verdict.pass,
+    reasons: verdict.reasons,
   };
   if (facts.stopReason) result.stopReason = facts.stopReason;
   if (facts.segment && facts.segment.count > 1) result.segment = facts.segment;

@@ -7,6 +7,14 @@ import { parseDuration } from './units.js';
 
 const ENDPOINT_PREFIX = /^\s*([^:]+?)\s*:\s+(.+)$/;
 
+// k6 thresholds are keyed by metric ("http_req_duration: p(95)<200"); bench's prefix is an endpoint.
+const K6_METRIC_PREFIXES: Record<string, string> = {
+  http_req_duration: '"p95 < 200ms" (no prefix)',
+  http_req_failed: '"error_rate < 1%" (no prefix)',
+  http_reqs: '"requests > 100" or "rps >= 50" (no prefix)',
+  checks: '"error_rate < 1%" (no prefix)',
+};
+
 export function compileSlos(raw: unknown, endpoints: readonly string[], problems: ProblemSink): { slo: SloSpec[]; sloDefaults: boolean } {
   if (raw === undefined || raw === null) return { slo: defaultSlos(), sloDefaults: true };
   if (!Array.isArray(raw)) return { slo: [], sloDefaults: false };
@@ -52,7 +60,9 @@ function compileOne(item: unknown, path: FieldPath, endpoints: readonly string[]
     return null;
   }
   if (entry.endpoint !== null && !endpoints.includes(entry.endpoint)) {
-    problems.add(entry.path, `no step is named "${entry.endpoint}"${didYouMean(entry.endpoint, endpoints)} (endpoints: ${endpoints.join(', ') || 'none'})`);
+    const k6 = K6_METRIC_PREFIXES[entry.endpoint.toLowerCase()];
+    const hint = k6 ? `; k6's "${entry.endpoint}: …" is bench's ${k6}` : didYouMean(entry.endpoint, endpoints);
+    problems.add(entry.path, `no step is named "${entry.endpoint}"${hint} (endpoints: ${endpoints.join(', ') || 'none'})`);
   }
   const windowMs = entry.window === undefined ? 0 : (parseDuration(entry.window) ?? 0);
   // The endpoint travels in its own field; reports add it next to the expression.

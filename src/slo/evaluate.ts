@@ -1,7 +1,7 @@
 // Judge SLOs against measured stats. Pure: the same stats always give the same verdicts.
 import type { SloOp, SloResult, SloSpec, Stats } from '../types.js';
 import { isLatencyMetric, unitOf } from './parse.js';
-import { decodeHistogram, percentileMs } from '../metrics/histogram.js';
+import { decodeHistogram, percentileMs, type Histogram } from '../metrics/histogram.js';
 
 /** What the evaluator reads: totals and per-endpoint stats. */
 export interface Measured {
@@ -29,11 +29,19 @@ export function evaluateSlos(specs: readonly SloSpec[], measured: Measured, opti
       threshold: spec.threshold,
       unit: unitOf(spec.metric),
       isDefault: options.isDefault ?? false,
+      abortOnFail: spec.abortOnFail,
+      windowMs: spec.windowMs,
     };
     if (options.deferMetrics?.has(spec.metric)) return { ...base, actual: metricValue(spec, measured), pass: true, deferred: true };
     const actual = metricValue(spec, measured);
-    return { ...base, actual, pass: actual !== null && compare(actual, spec.op, spec.threshold) };
+    return { ...base, actual, pass: actual !== null && compareValue(actual, spec.op, spec.threshold) };
   });
+}
+
+/** One spec against one set of stats; `latency`, when given, is the live histogram behind them (no decoding). */
+export function passes(spec: SloSpec, stats: Stats, latency?: Histogram): boolean {
+  const actual = readMetric(stats, spec.metric, latency);
+  return actual !== null && compareValue(actual, spec.op, spec.threshold);
 }
 
 export function allPass(results: readonly SloResult[]): boolean {
@@ -46,11 +54,15 @@ function metricValue(spec: SloSpec, measured: Measured): number | null {
   return readMetric(stats, spec.metric);
 }
 
-/** A metric's value from stats, in the SLO's unit (ms, fraction, per second, count). null without data. */
-export function readMetric(stats: Stats, metric: string): number | null {
+/**
+ * A metric's value from stats, in the SLO's unit (ms, fraction, per second, count). null without data:
+ * a latency needs latency samples (a request that got no response has none), whatever `requests` says.
+ */
+export function readMetric(stats: Stats, metric: string, latency?: Histogram): number | null {
   if (isLatencyMetric(metric)) {
-    if (stats.requests === 0) return null;
-    return latencyFor(stats, metric);
+    const h = latency ?? histogramOf(stats);
+    if (h ? h.totalCount === 0 : stats.latencyMs.max <= 0) return null;
+    return latencyFor(stats, metric, h);
   }
   switch (metric) {
     case 'rps':
@@ -79,21 +91,20 @@ const NAMED_PERCENTILES: Record<string, keyof Stats['latencyMs']> = {
   'p99.9': 'p999',
 };
 
-function latencyFor(stats: Stats, metric: string): number | null {
+// Arbitrary percentiles (p75, p99.99) come from the full histogram, never from interpolating the named ones.
+function latencyFor(stats: Stats, metric: string, h: Histogram | null): number | null {
   const named = NAMED_PERCENTILES[metric];
   if (named) return stats.latencyMs[named];
-  return percentileFromEncoded(stats.histogram, Number(metric.slice(1)));
+  if (!h) return null;
+  return Math.min(percentileMs(h, Number(metric.slice(1))), stats.latencyMs.max);
 }
 
-// Arbitrary percentiles (p75, p99.99) come from the full histogram, never from interpolating the named ones.
-
-function percentileFromEncoded(encoded: string, percentile: number): number | null {
-  if (!encoded) return null;
-  const h = decodeHistogram(encoded);
-  return percentileMs(h, percentile);
+/** The latency histogram behind stats; null for a hand-made result without one. */
+function histogramOf(stats: Stats): Histogram | null {
+  return stats.histogram ? decodeHistogram(stats.histogram) : null;
 }
 
-function compare(actual: number, op: SloOp, threshold: number): boolean {
+export function compareValue(actual: number, op: SloOp, threshold: number): boolean {
   switch (op) {
     case '<':
       return actual < threshold;
@@ -103,5 +114,9 @@ function compare(actual: number, op: SloOp, threshold: number): boolean {
       return actual > threshold;
     case '>=':
       return actual >= threshold;
+    case '==':
+      return actual === threshold;
+    case '!=':
+      return actual !== threshold;
   }
 }

@@ -1,5 +1,5 @@
-// SLO expressions: "p95 < 200ms", "p99.9 <= 1s", "rps >= 100", "error_rate < 1%", "errors < 10",
-// and k6's "p(95)<200" (milliseconds). Pure.
+// SLO expressions: "p95 < 200ms", "p99.9 <= 1s", "rps >= 100", "rps > 6000/m", "error_rate < 1%",
+// "errors < 10", "dropped == 0", and k6's "p(95)<200" (milliseconds). Pure.
 import type { SloOp, SloSpec } from '../types.js';
 import { parseDuration } from '../scenario/units.js';
 
@@ -9,7 +9,7 @@ export interface ParsedSlo {
   threshold: number;
 }
 
-const EXPR = /^\s*([a-z_]+(?:\(\s*\d+(?:\.\d+)?\s*\))?|p\d+(?:\.\d+)?)\s*(<=|>=|<|>)\s*(\S+)\s*$/i;
+const EXPR = /^\s*([a-z_]+(?:\(\s*\d+(?:\.\d+)?\s*\))?|p\d+(?:\.\d+)?)\s*(<=|>=|==|!=|<|>)\s*(\S+)\s*$/i;
 const LATENCY = /^(p\d+(\.\d+)?|min|mean|avg|max|med)$/;
 const COUNTS = new Set(['requests', 'errors', 'dropped']);
 
@@ -22,10 +22,47 @@ export function parseSlo(expr: string): ParsedSlo | { error: string } {
   const metric = normalizeMetric(m[1]!.toLowerCase().replace(/\s+/g, ''));
   const op = m[2] as SloOp;
   const raw = m[3]!;
-  if (metric === null) return { error: `unknown SLO metric "${m[1]}" (known: ${SLO_METRICS})` };
+  if (metric === null) return { error: `unknown SLO metric "${m[1]}"${k6Hint(m[1]!.toLowerCase())} (known: ${SLO_METRICS})` };
+  const ambiguity = metric === 'error_rate' ? errorRateProblem(raw) : null;
+  if (ambiguity) return { error: `cannot read threshold "${raw}" for error_rate: ${ambiguity}` };
   const threshold = parseThreshold(metric, raw);
   if (threshold === null) return { error: `cannot read threshold "${raw}" for ${metric}${hintFor(metric)}` };
   return { metric, op, threshold };
+}
+
+// k6 users write its metric names; say which of ours they mean rather than only listing them.
+const K6_WORDS: Record<string, string> = {
+  rate: 'error_rate (e.g. "error_rate < 1%")',
+  http_req_failed: 'error_rate (e.g. "error_rate < 1%")',
+  count: 'requests (e.g. "requests > 100")',
+  http_reqs: 'requests or rps (e.g. "requests > 100", "rps >= 50")',
+  iterations: 'requests (e.g. "requests > 100")',
+  http_req_duration: 'p95, p99 or another latency (e.g. "p95 < 200ms")',
+  latency: 'p95, p99 or another latency (e.g. "p95 < 200ms")',
+  duration: 'p95, p99 or another latency (e.g. "p95 < 200ms")',
+  error_count: 'errors (e.g. "errors < 10")',
+  throughput: 'rps (e.g. "rps >= 100")',
+};
+
+function k6Hint(name: string): string {
+  const hint = K6_WORDS[name];
+  return hint ? `: did you mean ${hint}?` : '';
+}
+
+/**
+ * A bare number is a fraction (0.01 = 1%). "error_rate < 1" would read as 100% — which passes everything —
+ * when the user almost surely meant 1%: a bare number of 1 or more is refused, as is a percentage above 100.
+ */
+function errorRateProblem(raw: string): string | null {
+  if (raw.endsWith('%')) {
+    const pct = Number(raw.slice(0, -1));
+    return Number.isFinite(pct) && pct > 100 ? 'a percentage is at most 100%' : null;
+  }
+  const n = Number(raw);
+  if (/^\d+(\.\d+)?$/.test(raw) && n >= 1) {
+    return `a bare number is a fraction (0.01 = 1%), so ${raw} would mean ${n * 100}%; write "${raw}%" for ${raw} per cent (or a fraction below 1)`;
+  }
+  return null;
 }
 
 function normalizeMetric(name: string): string | null {
@@ -48,7 +85,11 @@ function parseThreshold(metric: string, raw: string): number | null {
     if (raw.endsWith('%')) return numberOrNull(raw.slice(0, -1), (n) => n / 100);
     return numberOrNull(raw, (n) => n);
   }
-  if (metric === 'rps') return numberOrNull(raw.replace(/\/s$/, ''), (n) => n);
+  if (metric === 'rps') {
+    // like phase rates: per second, or per minute
+    if (raw.endsWith('/m')) return numberOrNull(raw.slice(0, -2), (n) => n / 60);
+    return numberOrNull(raw.replace(/\/s$/, ''), (n) => n);
+  }
   return numberOrNull(raw, (n) => n);
 }
 

@@ -1,8 +1,9 @@
-// abortOnFail: SLOs judged during the run over a trailing window of the per-second timeline. Pure.
+// abortOnFail over a finished timeline: the same judge the live run uses (abort.ts), fed the timeline's
+// seconds. For tests and tools that hold a timeline; the engine feeds the judge second by second.
 import type { SloSpec, Stats, TimelinePoint } from '../types.js';
-import { mergeEncoded } from '../metrics/histogram.js';
+import { decodeHistogram, mergeEncoded, newHistogram } from '../metrics/histogram.js';
 import { emptyCounters, toStats } from '../metrics/stats.js';
-import { evaluateSlos } from './evaluate.js';
+import { abortJudge } from './abort.js';
 
 /** Totals over the last `windowMs` of the timeline (all of it when windowMs is 0). */
 export function windowStats(timeline: readonly TimelinePoint[], windowMs: number): Stats {
@@ -18,19 +19,14 @@ export function windowStats(timeline: readonly TimelinePoint[], windowMs: number
   return toStats(counters, latency, latency, points.length * 1000);
 }
 
-/**
- * The first abortOnFail SLO that fails over its window, or null. The live timeline holds totals only,
- * so endpoint SLOs are judged at the end of the run, not live.
- */
+/** The first abortOnFail SLO that fails over its window at the end of `timeline`, or null. */
 export function failingAbortSlo(specs: readonly SloSpec[], timeline: readonly TimelinePoint[]): SloSpec | null {
-  for (const spec of specs) {
-    if (!spec.abortOnFail || spec.endpoint !== null) continue;
-    // Judge a full window only: two bad requests in the first second must not end a 10 s-window run.
-    if (timeline.length * 1000 < spec.windowMs) continue;
-    const stats = windowStats(timeline, spec.windowMs);
-    if (stats.requests === 0) continue;
-    const [verdict] = evaluateSlos([spec], { totals: stats, endpoints: [] });
-    if (verdict && !verdict.pass) return spec;
+  const judge = abortJudge(specs);
+  if (!judge) return null;
+  for (const point of timeline) {
+    const latency = point.histogram ? decodeHistogram(point.histogram) : newHistogram();
+    judge.addSecond(point, latency);
+    latency.destroy();
   }
-  return null;
+  return judge.failing();
 }
