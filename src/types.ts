@@ -140,7 +140,8 @@ export interface Plan {
 
 // ───────────────────────────── Result (result.json, schemaVersion 1) ─────────────────────────────
 
-export type ErrorKind = 'timeout' | 'connect' | 'reset' | 'status' | 'check' | 'protocol' | 'other';
+/** 'interrupted': in flight when a stop (Ctrl-C, SIGTERM, abortOnFail) cut the run; its latency is a lower bound. */
+export type ErrorKind = 'timeout' | 'connect' | 'reset' | 'status' | 'check' | 'protocol' | 'interrupted' | 'other';
 
 export interface LatencyStats {
   min: number;
