@@ -23,7 +23,7 @@ class Exchange implements Dispatcher.DispatchHandler, HttpOutcome {
   status = 0;
   rawHeaders: ReadonlyArray<Buffer | string> | null = null;
   body: string | null = null;
-  error: ErrorKind | 'interrupted' | null = null;
+  error: ErrorKind | null = null;
   errorDetail: string | null = null;
   chunks: Buffer[] | null;
   private keptBytes = 0;

@@ -67,8 +67,13 @@ export class IterationRun implements OutcomeReceiver {
   /** The outcome of the request in flight (called by the HTTP layer). */
   onOutcome(outcome: HttpOutcome): void {
     const endMs = this.ctx.now();
-    if (outcome.error === 'interrupted') return this.finish(false);
     const step = this.steps[this.index] as RequestStep;
+    if (outcome.error === 'interrupted') {
+      // Cut by a stop of the run: recorded (its latency, the time until the cut, is a lower bound),
+      // never discarded, so the report accounts for every request sent.
+      this.ctx.aggregator.record(step.endpoint, this.intendedMs, this.sentMs, endMs, outcome.status, 'interrupted', null);
+      return this.finish(false);
+    }
     const failure = outcome.error === null ? verify(this.ctx, step, outcome, this.vars) : null;
     const error = outcome.error ?? failure?.kind ?? null;
     if (outcome.error !== null && outcome.errorDetail) this.ctx.noteError(outcome.error, outcome.errorDetail);

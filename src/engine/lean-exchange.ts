@@ -20,7 +20,7 @@ export class LeanExchange implements HttpOutcome {
   status = 0;
   rawHeaders: ReadonlyArray<Buffer | string> | null = null;
   body: string | null = null;
-  error: ErrorKind | 'interrupted' | null = null;
+  error: ErrorKind | null = null;
   errorDetail: string | null = null;
   done = false;
   /** true once the first byte of the response arrived: a connection lost after it cut the response short */

@@ -10,8 +10,8 @@ export interface HttpOutcome {
    */
   rawHeaders: ReadonlyArray<Buffer | string> | null;
   body: string | null;
-  /** 'interrupted': aborted by a stop of the run, not a fault of the target (not recorded) */
-  error: ErrorKind | 'interrupted' | null;
+  /** 'interrupted': aborted by a stop of the run, not a fault of the target (recorded as such) */
+  error: ErrorKind | null;
   /** one line, for the first error of a kind (e.g. "connection refused at 127.0.0.1:9") */
   errorDetail: string | null;
 }
