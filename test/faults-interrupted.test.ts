@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Engine, type StopReason } from '../src/engine/engine.js';
 import type { TransportName } from '../src/engine/transport.js';
 import { decodeHistogram } from '../src/metrics/histogram.js';
-import { open, simplePlan } from './helpers/plan.js';
+import { closed, open, simplePlan } from './helpers/plan.js';
 
 /** Answers at once for the first `answerForMs`, then holds every request (never answers). */
 async function startHoldingServer(answerForMs: number): Promise<{ url: string; received: () => number; held: () => number; close: () => Promise<void> }> {
@@ -61,5 +61,20 @@ describe.each<[TransportName, StopReason]>([
     expect(h.totalCount).toBe(server.received());
     h.destroy();
     expect(totals.latencyMs.max).toBeGreaterThanOrEqual(100);
+  });
+});
+
+describe.each<TransportName>(['lean', 'undici'])('requests still waiting in the pool at a stop (%s client)', (transport) => {
+  it('are recorded too: 5 users on 1 connection against a server that never answers → 5 interrupted', async () => {
+    server = await startHoldingServer(0);
+    const plan = simplePlan(server.url, [closed(5, 5000)], { http: { timeoutMs: 10_000, maxInFlight: 10_000, graphqlPath: '/graphql', connections: 1 } });
+    const engine = new Engine(plan, { transport, stopGraceMs: 100 });
+    setTimeout(() => engine.stop('interrupted'), 300);
+    const run = await engine.run();
+    const totals = engine.aggregator.summarize(run.durationMs).totals;
+    // One request on the wire (the server saw it), four waiting for the connection: each user has exactly one.
+    expect(server.received()).toBe(1);
+    expect(totals.requests).toBe(5);
+    expect(totals.errorKinds).toEqual({ interrupted: 5 });
   });
 });

@@ -10,6 +10,7 @@ import { Pool, type Dispatcher } from 'undici';
 import type { ErrorKind, RequestSpec } from '../types.js';
 import { InFlight } from './in-flight.js';
 import { classifyError, describeError } from './classify.js';
+import { checkRequest } from './request-check.js';
 import { DeadlineError, InterruptedError, MAX_KEPT_BODY_BYTES, type HttpClientOptions, type HttpOutcome, type HttpTransport, type OutcomeReceiver } from './transport-types.js';
 
 // The shared contracts used to live here; re-exported so existing imports keep working.
@@ -52,6 +53,7 @@ class Exchange implements Dispatcher.DispatchHandler, HttpOutcome {
   }
 
   onConnect(abort: (err?: Error) => void): void {
+    // Settled while it waited in undici's queue: it must not go on the wire now.
     if (this.overdue) abort(this.overdue);
     else this.abort = abort;
   }
@@ -94,9 +96,18 @@ class Exchange implements Dispatcher.DispatchHandler, HttpOutcome {
     // Once is enough: an overdue exchange stays listed until undici settles it.
     if (this.done || this.expired) return;
     this.expired = true;
-    const err = new DeadlineError(timeoutMs);
-    if (this.abort) this.abort(err);
-    else this.overdue = err;
+    this.cut(new DeadlineError(timeoutMs));
+  }
+
+  /**
+   * Abort on the wire; or, still waiting in undici's queue (no abort function yet), settle now: a
+   * queued request would otherwise outlive its deadline or the run (a wedged pool never dispatches it).
+   */
+  cut(err: Error): void {
+    if (this.done) return;
+    if (this.abort) return this.abort(err);
+    this.overdue = err;
+    this.onError(err);
   }
 
   private settle(): void {
@@ -142,9 +153,11 @@ export class HttpClient implements HttpTransport {
     this.flights.add(exchange);
     const relative = spec.path.charCodeAt(0) === 47; /* '/' */
     const origin = relative ? this.origin : new URL(spec.path).origin;
-    const path = relative ? this.basePath + spec.path : pathOf(spec.path);
     try {
-      this.pool(origin).dispatch({ origin, path, method: spec.method as Dispatcher.HttpMethod, headers: spec.headers, body: spec.body ?? null }, exchange);
+      // Checked before dispatch: a request undici refuses inside dispatch leaves its connection marked
+      // busy for good, and the pool wedges after as many refusals as it has connections.
+      const { path, headers } = checkRequest(spec, relative ? this.basePath + spec.path : pathOf(spec.path));
+      this.pool(origin).dispatch({ origin, path, method: spec.method as Dispatcher.HttpMethod, headers, body: spec.body ?? null }, exchange);
     } catch (err) {
       exchange.onError(err as Error);
     }
@@ -159,8 +172,7 @@ export class HttpClient implements HttpTransport {
   abortAll(): void {
     for (let ex = this.flights.oldest; ex !== null; ) {
       const next = ex.next;
-      if (ex.abort) ex.abort(new InterruptedError());
-      else ex.overdue = new InterruptedError();
+      ex.cut(new InterruptedError());
       ex = next;
     }
   }

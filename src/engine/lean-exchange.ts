@@ -26,7 +26,7 @@ export class LeanExchange implements HttpOutcome {
   /** true once the first byte of the response arrived: a connection lost after it cut the response short */
   responseStarted = false;
   /** the serialised request until a connection writes it; '' afterwards */
-  request = '';
+  request: string | Buffer = '';
   /** the connection carrying it, while it does */
   carrier: Carrier | null = null;
   /** neighbours in the client's in-flight list (send order = deadline order) */
