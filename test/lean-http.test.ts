@@ -73,7 +73,7 @@ class Collector {
   readonly outcomes: Array<Omit<HttpOutcome, 'rawHeaders'> & { headers: Record<string, string | string[]> }> = [];
   private waiters: Array<{ count: number; resolve: () => void }> = [];
   onOutcome(o: HttpOutcome): void {
-    this.outcomes.push({ status: o.status, body: o.body, error: o.error, errorDetail: o.errorDetail, headers: parseRawHeaders(o.rawHeaders) });
+    this.outcomes.push({ status: o.status, body: o.body, error: o.error, errorDetail: o.errorDetail, writtenMs: o.writtenMs, headers: parseRawHeaders(o.rawHeaders) });
     this.waiters = this.waiters.filter((w) => (this.outcomes.length >= w.count ? (w.resolve(), false) : true));
   }
   until(count: number): Promise<void> {

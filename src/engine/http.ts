@@ -26,6 +26,7 @@ class Exchange implements Dispatcher.DispatchHandler, HttpOutcome {
   body: string | null = null;
   error: ErrorKind | null = null;
   errorDetail: string | null = null;
+  writtenMs = NaN;
   chunks: Buffer[] | null;
   private keptBytes = 0;
   done = false;
@@ -54,8 +55,10 @@ class Exchange implements Dispatcher.DispatchHandler, HttpOutcome {
 
   onConnect(abort: (err?: Error) => void): void {
     // Settled while it waited in undici's queue: it must not go on the wire now.
-    if (this.overdue) abort(this.overdue);
-    else this.abort = abort;
+    if (this.overdue) return abort(this.overdue);
+    this.abort = abort;
+    // undici calls this on a connected socket right before it writes the request: service time starts.
+    this.writtenMs = this.client.clock();
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
@@ -145,6 +148,11 @@ export class HttpClient implements HttpTransport {
 
   get inFlight(): number {
     return this.flights.count;
+  }
+
+  /** The client's clock, for its exchanges. */
+  clock(): number {
+    return this.now();
   }
 
   /** Send one request; `sentMs` is the caller's clock reading for the send (saves a second reading). */

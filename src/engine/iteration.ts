@@ -71,13 +71,14 @@ export class IterationRun implements OutcomeReceiver {
     if (outcome.error === 'interrupted') {
       // Cut by a stop of the run: recorded (its latency, the time until the cut, is a lower bound),
       // never discarded, so the report accounts for every request sent.
-      this.ctx.aggregator.record(step.endpoint, this.intendedMs, this.sentMs, endMs, outcome.status, 'interrupted', null);
+      this.ctx.aggregator.record(step.endpoint, this.intendedMs, outcome.writtenMs, endMs, outcome.status, 'interrupted', null);
       return this.finish(false);
     }
     const failure = outcome.error === null ? verify(this.ctx, step, outcome, this.vars) : null;
     const error = outcome.error ?? failure?.kind ?? null;
     if (outcome.error !== null && outcome.errorDetail) this.ctx.noteError(outcome.error, outcome.errorDetail);
-    this.ctx.aggregator.record(step.endpoint, this.intendedMs, this.sentMs, endMs, outcome.status, error, failure);
+    // Service time from the write to the socket: the wait for a free connection is latency, not service.
+    this.ctx.aggregator.record(step.endpoint, this.intendedMs, outcome.writtenMs, endMs, outcome.status, error, failure);
     if (outcome.error !== null) this.lastFailure = outcome.errorDetail ?? outcome.error;
     else if (failure !== null) this.lastFailure = `${failure.check} (got status ${outcome.status})`;
     // A transport error, or a failed step whose captures later steps need, ends the iteration: the
@@ -109,7 +110,7 @@ export class IterationRun implements OutcomeReceiver {
     } catch (err) {
       const now = this.ctx.now();
       this.ctx.noteError('other', `rendering ${describeStep(this.ctx, step)}: ${(err as Error).message}`);
-      this.ctx.aggregator.record(step.endpoint, this.intendedMs, now, now, 0, 'other', null);
+      this.ctx.aggregator.record(step.endpoint, this.intendedMs, NaN, now, 0, 'other', null);
       return this.finish(false);
     }
     this.sentMs = this.ctx.now();

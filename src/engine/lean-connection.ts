@@ -42,6 +42,8 @@ const RESET_CODES = new Set(['ECONNRESET', 'EPIPE']);
 export class LeanConnection implements Carrier {
   /** true once retired: the pool no longer counts or uses it */
   closed = false;
+  /** true once the socket connected: a request written from then on goes out at once */
+  private connected = false;
   private readonly socket: Socket;
   private parser: NativeParser | null;
   private current: LeanExchange | null = null;
@@ -65,18 +67,22 @@ export class LeanConnection implements Carrier {
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
     // Once connected, llhttp reads straight from the socket's handle (as node:http's server does):
     // no stream, no 'data' event, no Buffer per read. End and errors still come as socket events.
-    this.socket.once('connect', () => this.consume());
+    this.socket.once('connect', () => this.onConnect());
     this.socket.on('end', () => this.onEnd());
     this.socket.on('error', (err: Error) => this.lose(err));
     this.socket.on('close', () => this.onClose());
   }
 
-  /** Write `exchange`'s request (one write of one string). A socket still connecting buffers it. */
+  /**
+   * Write `exchange`'s request (one write). A socket still connecting buffers it: its service time
+   * then starts at the connect, as undici's does (undici writes only on a connected socket).
+   */
   start(exchange: LeanExchange): void {
     this.current = exchange;
     exchange.carrier = this;
     const request = exchange.request;
     exchange.request = '';
+    if (this.connected) exchange.markWritten();
     this.socket.write(request);
   }
 
@@ -92,6 +98,12 @@ export class LeanConnection implements Carrier {
     this.closed = true;
     this.socket.destroy();
     this.owner.connectionGone(this);
+  }
+
+  private onConnect(): void {
+    this.connected = true;
+    this.current?.markWritten();
+    this.consume();
   }
 
   private consume(): void {

@@ -9,6 +9,8 @@ export { MAX_KEPT_BODY_BYTES };
 
 export interface ExchangeOwner {
   settled(exchange: LeanExchange): void;
+  /** the client's clock */
+  clock(): number;
 }
 
 /** What an exchange knows of the connection carrying it: enough to give up on it. */
@@ -22,6 +24,7 @@ export class LeanExchange implements HttpOutcome {
   body: string | null = null;
   error: ErrorKind | null = null;
   errorDetail: string | null = null;
+  writtenMs = NaN;
   done = false;
   /** true once the first byte of the response arrived: a connection lost after it cut the response short */
   responseStarted = false;
@@ -43,6 +46,11 @@ export class LeanExchange implements HttpOutcome {
     private readonly owner: ExchangeOwner,
   ) {
     this.chunks = readBody ? [] : null;
+  }
+
+  /** The request went out on a connected socket: its service time starts now. */
+  markWritten(): void {
+    this.writtenMs = this.owner.clock();
   }
 
   onHeaders(status: number, rawHeaders: ReadonlyArray<string>): void {

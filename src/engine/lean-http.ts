@@ -84,6 +84,10 @@ export class LeanHttpClient implements HttpTransport, ExchangeOwner {
     this.tls = null;
   }
 
+  clock(): number {
+    return this.now();
+  }
+
   /** Called by an exchange when it settles. */
   settled(exchange: LeanExchange): void {
     this.flights.remove(exchange);

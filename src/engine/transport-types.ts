@@ -14,6 +14,11 @@ export interface HttpOutcome {
   error: ErrorKind | null;
   /** one line, for the first error of a kind (e.g. "connection refused at 127.0.0.1:9") */
   errorDetail: string | null;
+  /**
+   * clock reading when the request was written to its connection (after a new connection's connect),
+   * the start of its service time; NaN when it never was (it waited in the pool, or was refused)
+   */
+  writtenMs: number;
 }
 
 /** Who hears the outcome: one method on a long-lived object, so the hot path creates no closure per request. */
