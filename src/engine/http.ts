@@ -9,9 +9,9 @@
 import { Pool, type Dispatcher } from 'undici';
 import type { ErrorKind, RequestSpec } from '../types.js';
 import { InFlight } from './in-flight.js';
-import { classifyError, describeError } from './classify.js';
+import { classifyError, describeError, isGeneratorLimit } from './classify.js';
 import { checkRequest } from './request-check.js';
-import { DeadlineError, InterruptedError, MAX_KEPT_BODY_BYTES, type HttpClientOptions, type HttpOutcome, type HttpTransport, type OutcomeReceiver } from './transport-types.js';
+import { DeadlineError, InterruptedError, MAX_KEPT_BODY_BYTES, UNSENT, type HttpClientOptions, type HttpOutcome, type HttpTransport, type OutcomeReceiver } from './transport-types.js';
 
 // The shared contracts used to live here; re-exported so existing imports keep working.
 export { InterruptedError, parseRawHeaders, type HttpClientOptions, type HttpOutcome, type HttpTransport, type OutcomeReceiver } from './transport-types.js';
@@ -24,7 +24,7 @@ class Exchange implements Dispatcher.DispatchHandler, HttpOutcome {
   status = 0;
   rawHeaders: ReadonlyArray<Buffer | string> | null = null;
   body: string | null = null;
-  error: ErrorKind | null = null;
+  error: ErrorKind | typeof UNSENT | null = null;
   errorDetail: string | null = null;
   writtenMs = NaN;
   chunks: Buffer[] | null;
@@ -90,7 +90,8 @@ class Exchange implements Dispatcher.DispatchHandler, HttpOutcome {
     const ours = err instanceof InterruptedError || (err as { code?: string }).code === 'UND_ERR_DESTROYED';
     const context = { responseStarted: this.responseStarted };
     this.body = null;
-    this.error = ours ? 'interrupted' : classifyError(err, context);
+    this.error = ours ? 'interrupted' : isGeneratorLimit(err) ? UNSENT : classifyError(err, context);
+    if (this.error === UNSENT) this.client.outOfDescriptors(err);
     this.errorDetail = describeError(err, context);
     this.settle();
   }
@@ -129,6 +130,10 @@ export class HttpClient implements HttpTransport {
   private readonly pools = new Map<string, Pool>();
   private readonly flights: InFlight<Exchange>;
   private lastOrigin = '';
+  /** the descriptor error of the last EMFILE, and until when new sockets are not tried */
+  private starved: Error | null = null;
+  private starvedUntil = 0;
+  private backoffMs = 100;
   private lastPool: Pool | null = null;
 
   private readonly origin: string;
@@ -150,6 +155,16 @@ export class HttpClient implements HttpTransport {
     return this.flights.count;
   }
 
+  /** The generator ran out of file descriptors: back off (doubling, up to 2 s) and tell the user once. */
+  outOfDescriptors(err: Error): void {
+    const now = this.now();
+    if (this.starved !== null && now < this.starvedUntil) return;
+    this.backoffMs = this.starved === null ? 100 : Math.min(2000, this.backoffMs * 2);
+    this.starved = err;
+    this.starvedUntil = now + this.backoffMs;
+    this.options.onGeneratorLimit?.(describeError(err));
+  }
+
   /** The client's clock, for its exchanges. */
   clock(): number {
     return this.now();
@@ -159,6 +174,9 @@ export class HttpClient implements HttpTransport {
   send(spec: RequestSpec, readBody: boolean, receiver: OutcomeReceiver, sentMs: number): void {
     const exchange = new Exchange(sentMs + this.options.timeoutMs, readBody, receiver, this);
     this.flights.add(exchange);
+    // Out of file descriptors a moment ago, and no connection to queue on: given up at once (no new
+    // socket is tried until the back-off has passed, so failing connects cannot spin the event loop).
+    if (this.starved !== null && sentMs < this.starvedUntil && this.pool(this.origin).stats.connected === 0) return exchange.onError(this.starved);
     const relative = spec.path.charCodeAt(0) === 47; /* '/' */
     const origin = relative ? this.origin : new URL(spec.path).origin;
     try {

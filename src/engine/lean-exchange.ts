@@ -2,8 +2,8 @@
 // arrives, the deadline bookkeeping, and the outcome itself (the receiver is handed this object, so
 // no outcome object is built per request).
 import type { ErrorKind } from '../types.js';
-import { classifyError, describeError } from './classify.js';
-import { InterruptedError, MAX_KEPT_BODY_BYTES, type HttpOutcome, type OutcomeReceiver } from './transport-types.js';
+import { classifyError, describeError, isGeneratorLimit } from './classify.js';
+import { InterruptedError, MAX_KEPT_BODY_BYTES, UNSENT, type HttpOutcome, type OutcomeReceiver } from './transport-types.js';
 
 export { MAX_KEPT_BODY_BYTES };
 
@@ -22,7 +22,7 @@ export class LeanExchange implements HttpOutcome {
   status = 0;
   rawHeaders: ReadonlyArray<Buffer | string> | null = null;
   body: string | null = null;
-  error: ErrorKind | null = null;
+  error: ErrorKind | typeof UNSENT | null = null;
   errorDetail: string | null = null;
   writtenMs = NaN;
   done = false;
@@ -77,7 +77,7 @@ export class LeanExchange implements HttpOutcome {
     if (this.done) return;
     const context = { responseStarted: this.responseStarted };
     this.body = null;
-    this.error = err instanceof InterruptedError ? 'interrupted' : classifyError(err, context);
+    this.error = err instanceof InterruptedError ? 'interrupted' : isGeneratorLimit(err) ? UNSENT : classifyError(err, context);
     this.errorDetail = describeError(err, context);
     this.settle();
   }

@@ -117,7 +117,7 @@ export class LeanHttpClient implements HttpTransport, ExchangeOwner {
     if (origin === undefined) {
       const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1'); // [::1] → ::1
       const port = Number(url.port || 80);
-      origin = { pool: new OriginPool(hostname, port, Math.max(1, this.options.connections)), host: url.host };
+      origin = { pool: new OriginPool(hostname, port, Math.max(1, this.options.connections), this.options.onGeneratorLimit), host: url.host };
       this.origins.set(url.origin, origin);
     }
     return origin;
