@@ -102,6 +102,20 @@ describe.each(cases)('requests undici would refuse (%s, %s client)', (scheme, tr
     expect(durationMs).toBeLessThan(DURATION_MS + TIMEOUT_MS);
   });
 
+  it.each<[string, string]>([
+    ['neither a path nor a URL', 'not-a-url'],
+    ['a URL that does not parse', 'http://'],
+    ['a URL of another scheme', 'ftp://127.0.0.1/x'],
+  ])('%s: every one of the 600 a protocol error (the run goes on), none sent, none lost', async (_name, path) => {
+    const server = servers[scheme];
+    const before = server.total();
+    const { totals, details } = await run(server.url, transport, step(path));
+    expect(server.total() - before).toBe(0);
+    expect(totals.requests).toBe(JOURNEYS);
+    expect(totals.errorKinds).toEqual({ protocol: JOURNEYS });
+    expect(details.protocol).toMatch(/invalid request URL/);
+  });
+
   it.each<[string, Record<string, string>, RegExp]>([
     ['a line break in a header value', { 'x-token': 'a\r\nInjected: 1' }, /header "x-token".*(line break|control)/],
     ['a NUL in a header value', { 'x-token': 'a\0b' }, /header "x-token".*(NUL|control)/],

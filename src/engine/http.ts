@@ -10,7 +10,7 @@ import { Pool, type Dispatcher } from 'undici';
 import type { ErrorKind, RequestSpec } from '../types.js';
 import { InFlight } from './in-flight.js';
 import { classifyError, describeError, isGeneratorLimit } from './classify.js';
-import { checkRequest } from './request-check.js';
+import { absoluteUrl, checkRequest } from './request-check.js';
 import { DeadlineError, InterruptedError, MAX_KEPT_BODY_BYTES, UNSENT, type HttpClientOptions, type HttpOutcome, type HttpTransport, type OutcomeReceiver } from './transport-types.js';
 
 // The shared contracts used to live here; re-exported so existing imports keep working.
@@ -178,11 +178,12 @@ export class HttpClient implements HttpTransport {
     // socket is tried until the back-off has passed, so failing connects cannot spin the event loop).
     if (this.starved !== null && sentMs < this.starvedUntil && this.pool(this.origin).stats.connected === 0) return exchange.onError(this.starved);
     const relative = spec.path.charCodeAt(0) === 47; /* '/' */
-    const origin = relative ? this.origin : new URL(spec.path).origin;
     try {
+      const url = relative ? null : absoluteUrl(spec.path);
+      const origin = url === null ? this.origin : url.origin;
       // Checked before dispatch: a request undici refuses inside dispatch leaves its connection marked
       // busy for good, and the pool wedges after as many refusals as it has connections.
-      const { path, headers } = checkRequest(spec, relative ? this.basePath + spec.path : pathOf(spec.path));
+      const { path, headers } = checkRequest(spec, url === null ? this.basePath + spec.path : url.pathname + url.search);
       this.pool(origin).dispatch({ origin, path, method: spec.method as Dispatcher.HttpMethod, headers, body: spec.body ?? null }, exchange);
     } catch (err) {
       exchange.onError(err as Error);
@@ -250,9 +251,4 @@ export class HttpClient implements HttpTransport {
       ex = next;
     }
   }
-}
-
-function pathOf(absolute: string): string {
-  const url = new URL(absolute);
-  return url.pathname + url.search;
 }

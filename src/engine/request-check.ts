@@ -30,6 +30,23 @@ export interface CheckedRequest {
   headers: Record<string, string>;
 }
 
+/**
+ * A step path that does not start with '/': an absolute http(s) URL, parsed. Anything else (no '/', a
+ * URL that does not parse, another scheme) throws InvalidRequestError.
+ */
+export function absoluteUrl(path: string): URL {
+  let url: URL | null = null;
+  try {
+    url = new URL(path);
+  } catch {
+    // not a URL: said below
+  }
+  if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new InvalidRequestError(`invalid request URL "${printable(path)}": a step's path starts with / or is an http:// or https:// URL`);
+  }
+  return url;
+}
+
 export function checkMethod(method: string): void {
   if (!TOKEN.test(method)) throw new InvalidRequestError(`invalid request method "${printable(method)}"`);
 }
