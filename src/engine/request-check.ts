@@ -70,8 +70,8 @@ export function checkHeaders(headers: Record<string, string>): Record<string, st
   let host = false;
   for (const name in headers) {
     const value = headers[name]!;
-    if (!TOKEN.test(name)) throw new InvalidRequestError(`invalid header name "${printable(name)}": a header name is a token (letters, digits and !#$%&'*+-.^_\`|~)`);
-    if (BAD_VALUE.test(value)) throw new InvalidRequestError(`invalid header "${name}": its value ${valueFault(value)}`);
+    const problem = headerProblem(name, value);
+    if (problem !== null) throw new InvalidRequestError(problem);
     const managed = managedHeader(name);
     if (managed === 'drop') {
       kept ??= copyUntil(headers, name);
@@ -80,14 +80,24 @@ export function checkHeaders(headers: Record<string, string>): Record<string, st
     if (managed === 'host') {
       if (host) throw new InvalidRequestError('invalid header "host": it is given twice');
       host = true;
-    } else if (managed === 'connection') {
-      if (!value.split(',').every((option) => TOKEN.test(option.trim()))) throw new InvalidRequestError(`invalid header "${name}": its value is not a list of tokens`);
-    } else if (managed === 'refuse') {
-      throw new InvalidRequestError(`header "${name}" is not supported: the client manages it`);
     }
     if (kept !== null) kept[name] = value;
   }
   return kept ?? headers;
+}
+
+/**
+ * Why one header cannot be sent, or null. `value` null: the name only (a templated value is checked
+ * per request). The scenario loader asks this of constant headers, so they fail at load instead.
+ */
+export function headerProblem(name: string, value: string | null): string | null {
+  if (!TOKEN.test(name)) return `invalid header name "${printable(name)}": a header name is a token (letters, digits and !#$%&'*+-.^_\`|~)`;
+  const managed = managedHeader(name);
+  if (managed === 'refuse') return `header "${name}" is not supported: the client manages it`;
+  if (value === null) return null;
+  if (BAD_VALUE.test(value)) return `invalid header "${name}": its value ${valueFault(value)}`;
+  if (managed === 'connection' && !value.split(',').every((option) => TOKEN.test(option.trim()))) return `invalid header "${name}": its value is not a list of tokens`;
+  return null;
 }
 
 /** The whole check: method, path (to encode) and headers. `path` is the request target, joined to any base path. */
