@@ -41,6 +41,7 @@ describe('checkHeaders', () => {
     [{ x: '日本' }, /beyond Latin-1/],
     [{ Host: 'a', host: 'b' }, /"host": it is given twice/],
     [{ connection: 'keep alive' }, /not a list of tokens/],
+    [{ connection: 'close\r\nx-injected: 1' }, /line break/],
     [{ expect: '100-continue' }, /"expect" is not supported/],
     [{ upgrade: 'websocket' }, /"upgrade" is not supported/],
   ])('refuses %j', (headers, message) => {

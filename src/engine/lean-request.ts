@@ -2,14 +2,12 @@
 // step's headers, content-length, blank line, body. Checked first by request-check.ts, as undici's
 // requests are, so both clients send (or refuse) the same requests. Pure.
 import type { RequestSpec } from '../types.js';
-import { checkHeaders, checkMethod, encodePath } from './request-check.js';
+import { checkMethod, duplicateHost, DROP, encodePath, headerDisposition, HOST, LATIN1 } from './request-check.js';
 
 export { InvalidRequestError } from './request-check.js';
 
 /** methods whose servers expect a length even without a body (as undici sends them) */
 const PAYLOAD_METHODS = new Set(['POST', 'PUT', 'PATCH']);
-/** a head with a Latin-1 header value goes out as Latin-1 bytes (as undici writes it), not UTF-8 */
-const NON_ASCII = /[^\x00-\x7f]/;
 
 /**
  * `path` is the request target (base path joined, starting with '/'); `host` the origin's host[:port].
@@ -21,15 +19,27 @@ export function serializeRequest(spec: RequestSpec, path: string, host: string):
   checkMethod(method);
   let head = `${method} ${encodePath(path)} HTTP/1.1\r\n`;
   let hostSet = false;
-  const headers = checkHeaders(spec.headers);
+  /** a head with a Latin-1 header value goes out as Latin-1 bytes (as undici writes it), not UTF-8 */
+  let latin1 = false;
+  const headers = spec.headers;
   for (const name in headers) {
-    if (name.length === 4 && name.toLowerCase() === 'host') hostSet = true;
-    head += `${name}: ${headers[name]!}\r\n`;
+    const value = headers[name]!;
+    let disposition = headerDisposition(name, value);
+    if (disposition >= LATIN1) {
+      latin1 = true;
+      disposition -= LATIN1;
+    }
+    if (disposition === DROP) continue; // the length is ours to state: a stale one would desynchronise the connection
+    if (disposition === HOST) {
+      if (hostSet) throw duplicateHost();
+      hostSet = true;
+    }
+    head += `${name}: ${value}\r\n`;
   }
   if (!hostSet) head += `host: ${host}\r\n`;
   const body = spec.body;
   if (body !== undefined && body !== null) head += `content-length: ${Buffer.byteLength(body)}\r\n\r\n`;
   else head += PAYLOAD_METHODS.has(method) ? 'content-length: 0\r\n\r\n' : '\r\n';
-  if (NON_ASCII.test(head)) return body ? Buffer.concat([Buffer.from(head, 'latin1'), Buffer.from(body, 'utf8')]) : Buffer.from(head, 'latin1');
+  if (latin1) return body ? Buffer.concat([Buffer.from(head, 'latin1'), Buffer.from(body, 'utf8')]) : Buffer.from(head, 'latin1');
   return body ? head + body : head;
 }

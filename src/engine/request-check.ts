@@ -21,8 +21,8 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** anything a header value may not hold (undici's rule: tab, 0x20–0x7E, 0x80–0xFF) */
 const BAD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 /** what a request target may not hold as is */
-const PATH_ENCODE = /[^\x21-\x7e]|["<>`]/;
-const PATH_ENCODE_ALL = /[^\x21-\x7e]|["<>`]/gu;
+const PATH_ENCODE = /[^\x21\x23-\x3b\x3d\x3f-\x5f\x61-\x7e]/;
+const PATH_ENCODE_ALL = /[^\x21\x23-\x3b\x3d\x3f-\x5f\x61-\x7e]/gu;
 
 /** The request's method, path (the request target) and headers to send; throws InvalidRequestError. */
 export interface CheckedRequest {
@@ -61,6 +61,48 @@ export function encodePath(path: string): string {
   });
 }
 
+/** What a client does with a valid header (see headerDisposition). */
+export const KEEP = 0;
+export const DROP = 1;
+export const HOST = 2;
+/** added to KEEP or HOST when the value holds Latin-1 (0x80–0xFF): undici writes it as Latin-1 bytes */
+export const LATIN1 = 4;
+
+/** a value of tab and visible ASCII only: the common case, one scan */
+const PLAIN_VALUE = /[^\t\x20-\x7e]/;
+
+/** header names seen before, with their disposition: a scenario has few, so the token check runs once per name */
+const knownNames = new Map<string, number>();
+const MAX_KNOWN_NAMES = 4096;
+
+/**
+ * KEEP, DROP (the client states it: content-length, transfer-encoding, keep-alive) or HOST (keep; the
+ * caller refuses a second one, see duplicateHost), plus LATIN1 when the value is not plain ASCII.
+ * Throws InvalidRequestError for a header that cannot be sent. The hot path: one map lookup for the
+ * name and one scan of the value.
+ */
+export function headerDisposition(name: string, value: string): number {
+  let disposition = knownNames.get(name);
+  if (disposition === undefined) {
+    const problem = headerProblem(name, null);
+    if (problem !== null) throw new InvalidRequestError(problem);
+    const managed = managedHeader(name);
+    disposition = managed === 'drop' ? DROP : managed === 'host' ? HOST : managed === 'connection' ? CONNECTION : KEEP;
+    if (knownNames.size < MAX_KNOWN_NAMES) knownNames.set(name, disposition);
+  }
+  if (disposition === CONNECTION) {
+    if (BAD_VALUE.test(value) || !isTokenList(value)) throw new InvalidRequestError(headerProblem(name, value)!);
+    return KEEP;
+  }
+  if (!PLAIN_VALUE.test(value)) return disposition;
+  if (BAD_VALUE.test(value)) throw new InvalidRequestError(headerProblem(name, value)!);
+  return disposition === DROP ? DROP : disposition + LATIN1;
+}
+
+export function duplicateHost(): InvalidRequestError {
+  return new InvalidRequestError('invalid header "host": it is given twice');
+}
+
 /**
  * The headers to send: `headers` itself when all are valid and none is the client's to state, else a
  * copy without those. Throws InvalidRequestError for a header that cannot be sent.
@@ -70,15 +112,13 @@ export function checkHeaders(headers: Record<string, string>): Record<string, st
   let host = false;
   for (const name in headers) {
     const value = headers[name]!;
-    const problem = headerProblem(name, value);
-    if (problem !== null) throw new InvalidRequestError(problem);
-    const managed = managedHeader(name);
-    if (managed === 'drop') {
+    const disposition = headerDisposition(name, value) & ~LATIN1;
+    if (disposition === DROP) {
       kept ??= copyUntil(headers, name);
       continue;
     }
-    if (managed === 'host') {
-      if (host) throw new InvalidRequestError('invalid header "host": it is given twice');
+    if (disposition === HOST) {
+      if (host) throw duplicateHost();
       host = true;
     }
     if (kept !== null) kept[name] = value;
@@ -96,8 +136,15 @@ export function headerProblem(name: string, value: string | null): string | null
   if (managed === 'refuse') return `header "${name}" is not supported: the client manages it`;
   if (value === null) return null;
   if (BAD_VALUE.test(value)) return `invalid header "${name}": its value ${valueFault(value)}`;
-  if (managed === 'connection' && !value.split(',').every((option) => TOKEN.test(option.trim()))) return `invalid header "${name}": its value is not a list of tokens`;
+  if (managed === 'connection' && !isTokenList(value)) return `invalid header "${name}": its value is not a list of tokens`;
   return null;
+}
+
+/** internal: a connection header, whose value must be a list of tokens */
+const CONNECTION = 3;
+
+function isTokenList(value: string): boolean {
+  return value.split(',').every((option) => TOKEN.test(option.trim()));
 }
 
 /** The whole check: method, path (to encode) and headers. `path` is the request target, joined to any base path. */
