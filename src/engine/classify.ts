@@ -15,6 +15,8 @@ const PROTOCOL = new Set([
   'UND_ERR_RESPONSE',
   'ERR_SSL_WRONG_VERSION_NUMBER',
 ]);
+/** The generator's own limit (file descriptors), never the target's fault: see isGeneratorLimit. */
+const GENERATOR_LIMIT = new Set(['EMFILE', 'ENFILE']);
 /** undici's SocketError: the connection ended (FIN or error) while a request was outstanding. */
 const CONNECTION_LOST = 'UND_ERR_SOCKET';
 
@@ -36,6 +38,22 @@ export function classifyError(err: unknown, context: ErrorContext = {}): ErrorKi
   // llhttp parse errors: HPE_INVALID_CONSTANT, HPE_INVALID_HEADER_TOKEN, …
   if (PROTOCOL.has(code) || code.startsWith('HPE_')) return 'protocol';
   return 'other';
+}
+
+/**
+ * The generator ran out of file descriptors (EMFILE: this process, ENFILE: the whole system) opening a
+ * connection: the request never left, and the target had no part in it. Not an ErrorKind: the
+ * transports report it as an 'unsent' outcome, counted as dropped, never as an error of the target.
+ */
+export function isGeneratorLimit(err: unknown): boolean {
+  const code = errorCode(err);
+  return code !== undefined && GENERATOR_LIMIT.has(code);
+}
+
+/** The one-line message for the generator's file-descriptor limit. */
+export function describeGeneratorLimit(code: string, openConnections?: number): string {
+  const at = openConnections === undefined ? '' : ` with ${openConnections} connection${openConnections === 1 ? '' : 's'} open`;
+  return `the generator ran out of file descriptors (${code})${at}; raise the limit with \`ulimit -n\` (not a fault of the target)`;
 }
 
 function isParserError(err: unknown): boolean {
@@ -79,6 +97,9 @@ export function describeError(err: unknown, context: ErrorContext = {}): string 
       return `connection reset${where}`;
     case CONNECTION_LOST:
       return context.responseStarted ? `response cut short: the connection closed before the response was complete${where}` : `connection closed by the target before any response${where}`;
+    case 'EMFILE':
+    case 'ENFILE':
+      return describeGeneratorLimit(errorCode(err)!);
     case 'UND_ERR_HEADERS_TIMEOUT':
     case 'UND_ERR_BODY_TIMEOUT':
       return `no complete response in time${where}`;

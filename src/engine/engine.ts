@@ -78,7 +78,11 @@ export class Engine implements IterationOwner {
   ) {
     this.now = options.now ?? epochNow;
     this.aggregator = new Aggregator(plan.endpoints);
-    this.client = createTransport(plan.target, { connections: connectionsFor(plan), timeoutMs: plan.http.timeoutMs, insecure: plan.http.insecure }, this.now, options.transport);
+    // Out of file descriptors, the generator carries on with fewer connections: the user is told once.
+    const onGeneratorLimit = (detail: string): void => {
+      this.errorDetails.generator ??= detail;
+    };
+    this.client = createTransport(plan.target, { connections: connectionsFor(plan), timeoutMs: plan.http.timeoutMs, insecure: plan.http.insecure, onGeneratorLimit }, this.now, options.transport);
     this.pickFlow = flowPicker(plan.flows);
     this.totalMs = plan.phases.reduce((sum, p) => sum + p.durationMs, 0);
     this.ctx = {
@@ -90,6 +94,7 @@ export class Engine implements IterationOwner {
         this.errorDetails[kind] ??= detail;
       },
       timers: new Set(),
+      sends: { reached: 0, unsent: 0 },
     };
   }
 
@@ -110,6 +115,7 @@ export class Engine implements IterationOwner {
     }
     // Setup requests are not part of the measured load: start the run's figures from zero.
     this.aggregator.closeInterval(-1);
+    this.ctx.sends.reached = this.ctx.sends.unsent = 0;
     this.shared = Object.assign(Object.create(null) as Vars, vars);
   }
 
@@ -134,6 +140,11 @@ export class Engine implements IterationOwner {
     const elapsedMs = this.now() - startAt;
     this.emitInterval(Math.max(0, Math.floor(elapsedMs / 1000)));
     await this.client.close();
+    const { reached, unsent } = this.ctx.sends;
+    if (unsent > 0 && reached === 0) {
+      // Not one request left the generator: there is nothing to judge (exit 3), and the target is not to blame.
+      throw new RunError(`no request could be sent: ${this.errorDetails.generator ?? 'the generator ran out of file descriptors; raise the limit with `ulimit -n`'}`);
+    }
     const drainMs = Math.max(0, elapsedMs - loadMs);
     return { startedAt: startAt, durationMs: loadMs, drainMs, stopReason: this.stopReason, errorDetails: this.errorDetails, cutIterations: this.cutIterations };
   }

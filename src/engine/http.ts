@@ -9,8 +9,9 @@
 import { Pool, type Dispatcher } from 'undici';
 import type { ErrorKind, RequestSpec } from '../types.js';
 import { InFlight } from './in-flight.js';
-import { classifyError, describeError } from './classify.js';
-import { DeadlineError, InterruptedError, MAX_KEPT_BODY_BYTES, type HttpClientOptions, type HttpOutcome, type HttpTransport, type OutcomeReceiver } from './transport-types.js';
+import { classifyError, describeError, isGeneratorLimit } from './classify.js';
+import { absoluteUrl, checkRequest } from './request-check.js';
+import { DeadlineError, InterruptedError, MAX_KEPT_BODY_BYTES, UNSENT, type HttpClientOptions, type HttpOutcome, type HttpTransport, type OutcomeReceiver } from './transport-types.js';
 
 // The shared contracts used to live here; re-exported so existing imports keep working.
 export { InterruptedError, parseRawHeaders, type HttpClientOptions, type HttpOutcome, type HttpTransport, type OutcomeReceiver } from './transport-types.js';
@@ -23,8 +24,9 @@ class Exchange implements Dispatcher.DispatchHandler, HttpOutcome {
   status = 0;
   rawHeaders: ReadonlyArray<Buffer | string> | null = null;
   body: string | null = null;
-  error: ErrorKind | 'interrupted' | null = null;
+  error: ErrorKind | typeof UNSENT | null = null;
   errorDetail: string | null = null;
+  writtenMs = NaN;
   chunks: Buffer[] | null;
   private keptBytes = 0;
   done = false;
@@ -52,8 +54,11 @@ class Exchange implements Dispatcher.DispatchHandler, HttpOutcome {
   }
 
   onConnect(abort: (err?: Error) => void): void {
-    if (this.overdue) abort(this.overdue);
-    else this.abort = abort;
+    // Settled while it waited in undici's queue: it must not go on the wire now.
+    if (this.overdue) return abort(this.overdue);
+    this.abort = abort;
+    // undici calls this on a connected socket right before it writes the request: service time starts.
+    this.writtenMs = this.client.clock();
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
@@ -85,7 +90,8 @@ class Exchange implements Dispatcher.DispatchHandler, HttpOutcome {
     const ours = err instanceof InterruptedError || (err as { code?: string }).code === 'UND_ERR_DESTROYED';
     const context = { responseStarted: this.responseStarted };
     this.body = null;
-    this.error = ours ? 'interrupted' : classifyError(err, context);
+    this.error = ours ? 'interrupted' : isGeneratorLimit(err) ? UNSENT : classifyError(err, context);
+    if (this.error === UNSENT) this.client.outOfDescriptors(err);
     this.errorDetail = describeError(err, context);
     this.settle();
   }
@@ -94,9 +100,18 @@ class Exchange implements Dispatcher.DispatchHandler, HttpOutcome {
     // Once is enough: an overdue exchange stays listed until undici settles it.
     if (this.done || this.expired) return;
     this.expired = true;
-    const err = new DeadlineError(timeoutMs);
-    if (this.abort) this.abort(err);
-    else this.overdue = err;
+    this.cut(new DeadlineError(timeoutMs));
+  }
+
+  /**
+   * Abort on the wire; or, still waiting in undici's queue (no abort function yet), settle now: a
+   * queued request would otherwise outlive its deadline or the run (a wedged pool never dispatches it).
+   */
+  cut(err: Error): void {
+    if (this.done) return;
+    if (this.abort) return this.abort(err);
+    this.overdue = err;
+    this.onError(err);
   }
 
   private settle(): void {
@@ -115,6 +130,10 @@ export class HttpClient implements HttpTransport {
   private readonly pools = new Map<string, Pool>();
   private readonly flights: InFlight<Exchange>;
   private lastOrigin = '';
+  /** the descriptor error of the last EMFILE, and until when new sockets are not tried */
+  private starved: Error | null = null;
+  private starvedUntil = 0;
+  private backoffMs = 100;
   private lastPool: Pool | null = null;
 
   private readonly origin: string;
@@ -136,15 +155,36 @@ export class HttpClient implements HttpTransport {
     return this.flights.count;
   }
 
+  /** The generator ran out of file descriptors: back off (doubling, up to 2 s) and tell the user once. */
+  outOfDescriptors(err: Error): void {
+    const now = this.now();
+    if (this.starved !== null && now < this.starvedUntil) return;
+    this.backoffMs = this.starved === null ? 100 : Math.min(2000, this.backoffMs * 2);
+    this.starved = err;
+    this.starvedUntil = now + this.backoffMs;
+    this.options.onGeneratorLimit?.(describeError(err));
+  }
+
+  /** The client's clock, for its exchanges. */
+  clock(): number {
+    return this.now();
+  }
+
   /** Send one request; `sentMs` is the caller's clock reading for the send (saves a second reading). */
   send(spec: RequestSpec, readBody: boolean, receiver: OutcomeReceiver, sentMs: number): void {
     const exchange = new Exchange(sentMs + this.options.timeoutMs, readBody, receiver, this);
     this.flights.add(exchange);
+    // Out of file descriptors a moment ago, and no connection to queue on: given up at once (no new
+    // socket is tried until the back-off has passed, so failing connects cannot spin the event loop).
+    if (this.starved !== null && sentMs < this.starvedUntil && this.pool(this.origin).stats.connected === 0) return exchange.onError(this.starved);
     const relative = spec.path.charCodeAt(0) === 47; /* '/' */
-    const origin = relative ? this.origin : new URL(spec.path).origin;
-    const path = relative ? this.basePath + spec.path : pathOf(spec.path);
     try {
-      this.pool(origin).dispatch({ origin, path, method: spec.method as Dispatcher.HttpMethod, headers: spec.headers, body: spec.body ?? null }, exchange);
+      const url = relative ? null : absoluteUrl(spec.path);
+      const origin = url === null ? this.origin : url.origin;
+      // Checked before dispatch: a request undici refuses inside dispatch leaves its connection marked
+      // busy for good, and the pool wedges after as many refusals as it has connections.
+      const { path, headers } = checkRequest(spec, url === null ? this.basePath + spec.path : url.pathname + url.search);
+      this.pool(origin).dispatch({ origin, path, method: spec.method as Dispatcher.HttpMethod, headers, body: spec.body ?? null }, exchange);
     } catch (err) {
       exchange.onError(err as Error);
     }
@@ -159,8 +199,7 @@ export class HttpClient implements HttpTransport {
   abortAll(): void {
     for (let ex = this.flights.oldest; ex !== null; ) {
       const next = ex.next;
-      if (ex.abort) ex.abort(new InterruptedError());
-      else ex.overdue = new InterruptedError();
+      ex.cut(new InterruptedError());
       ex = next;
     }
   }
@@ -212,9 +251,4 @@ export class HttpClient implements HttpTransport {
       ex = next;
     }
   }
-}
-
-function pathOf(absolute: string): string {
-  const url = new URL(absolute);
-  return url.pathname + url.search;
 }

@@ -4,6 +4,7 @@
 import type { Failure, Flow, RequestStep, ResponseView, Step, Vars } from '../types.js';
 import type { Aggregator } from '../metrics/aggregator.js';
 import { parseRawHeaders, type HttpTransport, type HttpOutcome, type OutcomeReceiver } from './http.js';
+import { UNSENT } from './transport-types.js';
 
 export interface IterationContext {
   client: HttpTransport;
@@ -15,6 +16,11 @@ export interface IterationContext {
   noteError: (kind: string, detail: string) => void;
   /** think timers are tracked so a stop can cancel them */
   timers: Set<NodeJS.Timeout>;
+  /**
+   * requests that reached the target (an outcome other than 'unsent': an answer, or a fault of the
+   * target) and requests the generator could not send (out of file descriptors)
+   */
+  sends: { reached: number; unsent: number };
 }
 
 /** Told when an iteration has ended (all steps done, or cut short by a failure or a stop). */
@@ -67,12 +73,28 @@ export class IterationRun implements OutcomeReceiver {
   /** The outcome of the request in flight (called by the HTTP layer). */
   onOutcome(outcome: HttpOutcome): void {
     const endMs = this.ctx.now();
-    if (outcome.error === 'interrupted') return this.finish(false);
     const step = this.steps[this.index] as RequestStep;
+    if (outcome.error === UNSENT) {
+      // The generator's own limit (file descriptors), not the target's: a user who was not served,
+      // counted as dropped, never as an error or a latency of the target.
+      this.ctx.sends.unsent++;
+      if (outcome.errorDetail) this.ctx.noteError('generator', outcome.errorDetail);
+      this.ctx.aggregator.drop(step.endpoint);
+      this.lastFailure = outcome.errorDetail ?? UNSENT;
+      return this.finish(false);
+    }
+    this.ctx.sends.reached++;
+    if (outcome.error === 'interrupted') {
+      // Cut by a stop of the run: recorded (its latency, the time until the cut, is a lower bound),
+      // never discarded, so the report accounts for every request sent.
+      this.ctx.aggregator.record(step.endpoint, this.intendedMs, outcome.writtenMs, endMs, outcome.status, 'interrupted', null);
+      return this.finish(false);
+    }
     const failure = outcome.error === null ? verify(this.ctx, step, outcome, this.vars) : null;
     const error = outcome.error ?? failure?.kind ?? null;
     if (outcome.error !== null && outcome.errorDetail) this.ctx.noteError(outcome.error, outcome.errorDetail);
-    this.ctx.aggregator.record(step.endpoint, this.intendedMs, this.sentMs, endMs, outcome.status, error, failure);
+    // Service time from the write to the socket: the wait for a free connection is latency, not service.
+    this.ctx.aggregator.record(step.endpoint, this.intendedMs, outcome.writtenMs, endMs, outcome.status, error, failure);
     if (outcome.error !== null) this.lastFailure = outcome.errorDetail ?? outcome.error;
     else if (failure !== null) this.lastFailure = `${failure.check} (got status ${outcome.status})`;
     // A transport error, or a failed step whose captures later steps need, ends the iteration: the
@@ -104,7 +126,7 @@ export class IterationRun implements OutcomeReceiver {
     } catch (err) {
       const now = this.ctx.now();
       this.ctx.noteError('other', `rendering ${describeStep(this.ctx, step)}: ${(err as Error).message}`);
-      this.ctx.aggregator.record(step.endpoint, this.intendedMs, now, now, 0, 'other', null);
+      this.ctx.aggregator.record(step.endpoint, this.intendedMs, NaN, now, 0, 'other', null);
       return this.finish(false);
     }
     this.sentMs = this.ctx.now();

@@ -7,6 +7,7 @@
 import net, { type Socket } from 'node:net';
 import { allocParser, HTTPParser, releaseParser, type NativeParser, type ParseFailure } from './lean-parser.js';
 import type { Carrier, LeanExchange } from './lean-exchange.js';
+import { isGeneratorLimit } from './classify.js';
 
 /** The pool a connection belongs to. */
 export interface ConnectionOwner {
@@ -14,6 +15,10 @@ export interface ConnectionOwner {
   connectionFree(connection: LeanConnection): void;
   /** the connection is closed (or closing) and must not be used again */
   connectionGone(connection: LeanConnection): void;
+  /** the socket could not be created: the generator is out of file descriptors; `exchange` was never sent */
+  outOfDescriptors(connection: LeanConnection, exchange: LeanExchange | null, err: Error): void;
+  /** the socket connected (a request written now goes out at once) */
+  connectionOpened(connection: LeanConnection): void;
 }
 
 /**
@@ -42,6 +47,10 @@ const RESET_CODES = new Set(['ECONNRESET', 'EPIPE']);
 export class LeanConnection implements Carrier {
   /** true once retired: the pool no longer counts or uses it */
   closed = false;
+  /** true once the socket connected: a request written from then on goes out at once */
+  private connected = false;
+  /** the request written before the connect (buffered by the socket), until it connects */
+  private unsent: string | Buffer | null = null;
   private readonly socket: Socket;
   private parser: NativeParser | null;
   private current: LeanExchange | null = null;
@@ -65,18 +74,23 @@ export class LeanConnection implements Carrier {
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
     // Once connected, llhttp reads straight from the socket's handle (as node:http's server does):
     // no stream, no 'data' event, no Buffer per read. End and errors still come as socket events.
-    this.socket.once('connect', () => this.consume());
+    this.socket.once('connect', () => this.onConnect());
     this.socket.on('end', () => this.onEnd());
     this.socket.on('error', (err: Error) => this.lose(err));
     this.socket.on('close', () => this.onClose());
   }
 
-  /** Write `exchange`'s request (one write of one string). A socket still connecting buffers it. */
+  /**
+   * Write `exchange`'s request (one write). A socket still connecting buffers it: its service time
+   * then starts at the connect, as undici's does (undici writes only on a connected socket).
+   */
   start(exchange: LeanExchange): void {
     this.current = exchange;
     exchange.carrier = this;
     const request = exchange.request;
     exchange.request = '';
+    if (this.connected) exchange.markWritten();
+    else this.unsent = request;
     this.socket.write(request);
   }
 
@@ -92,6 +106,14 @@ export class LeanConnection implements Carrier {
     this.closed = true;
     this.socket.destroy();
     this.owner.connectionGone(this);
+  }
+
+  private onConnect(): void {
+    this.connected = true;
+    this.unsent = null;
+    this.owner.connectionOpened(this);
+    this.current?.markWritten();
+    this.consume();
   }
 
   private consume(): void {
@@ -190,6 +212,16 @@ export class LeanConnection implements Carrier {
   private lose(err: Error | null): void {
     const exchange = this.current;
     this.current = null;
+    if (err !== null && !this.connected && !this.closed && isGeneratorLimit(err)) {
+      // No socket, so nothing was sent: the request goes back to the pool, which backs off.
+      if (exchange !== null) {
+        exchange.carrier = null;
+        exchange.request = this.unsent ?? '';
+      }
+      this.unsent = null;
+      this.owner.outOfDescriptors(this, exchange, err);
+      return this.retire();
+    }
     this.retire();
     if (exchange === null) return;
     exchange.carrier = null;

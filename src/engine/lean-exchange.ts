@@ -2,13 +2,15 @@
 // arrives, the deadline bookkeeping, and the outcome itself (the receiver is handed this object, so
 // no outcome object is built per request).
 import type { ErrorKind } from '../types.js';
-import { classifyError, describeError } from './classify.js';
-import { InterruptedError, MAX_KEPT_BODY_BYTES, type HttpOutcome, type OutcomeReceiver } from './transport-types.js';
+import { classifyError, describeError, isGeneratorLimit } from './classify.js';
+import { InterruptedError, MAX_KEPT_BODY_BYTES, UNSENT, type HttpOutcome, type OutcomeReceiver } from './transport-types.js';
 
 export { MAX_KEPT_BODY_BYTES };
 
 export interface ExchangeOwner {
   settled(exchange: LeanExchange): void;
+  /** the client's clock */
+  clock(): number;
 }
 
 /** What an exchange knows of the connection carrying it: enough to give up on it. */
@@ -20,13 +22,14 @@ export class LeanExchange implements HttpOutcome {
   status = 0;
   rawHeaders: ReadonlyArray<Buffer | string> | null = null;
   body: string | null = null;
-  error: ErrorKind | 'interrupted' | null = null;
+  error: ErrorKind | typeof UNSENT | null = null;
   errorDetail: string | null = null;
+  writtenMs = NaN;
   done = false;
   /** true once the first byte of the response arrived: a connection lost after it cut the response short */
   responseStarted = false;
   /** the serialised request until a connection writes it; '' afterwards */
-  request = '';
+  request: string | Buffer = '';
   /** the connection carrying it, while it does */
   carrier: Carrier | null = null;
   /** neighbours in the client's in-flight list (send order = deadline order) */
@@ -43,6 +46,11 @@ export class LeanExchange implements HttpOutcome {
     private readonly owner: ExchangeOwner,
   ) {
     this.chunks = readBody ? [] : null;
+  }
+
+  /** The request went out on a connected socket: its service time starts now. */
+  markWritten(): void {
+    this.writtenMs = this.owner.clock();
   }
 
   onHeaders(status: number, rawHeaders: ReadonlyArray<string>): void {
@@ -69,7 +77,7 @@ export class LeanExchange implements HttpOutcome {
     if (this.done) return;
     const context = { responseStarted: this.responseStarted };
     this.body = null;
-    this.error = err instanceof InterruptedError ? 'interrupted' : classifyError(err, context);
+    this.error = err instanceof InterruptedError ? 'interrupted' : isGeneratorLimit(err) ? UNSENT : classifyError(err, context);
     this.errorDetail = describeError(err, context);
     this.settle();
   }

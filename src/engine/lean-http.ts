@@ -14,6 +14,7 @@ import { LeanExchange, type ExchangeOwner } from './lean-exchange.js';
 import { OriginPool } from './lean-pool.js';
 import { InFlight } from './in-flight.js';
 import { serializeRequest } from './lean-request.js';
+import { absoluteUrl } from './request-check.js';
 import { DeadlineError, InterruptedError, type HttpClientOptions, type HttpTransport, type OutcomeReceiver } from './transport-types.js';
 
 interface Origin {
@@ -50,10 +51,19 @@ export class LeanHttpClient implements HttpTransport, ExchangeOwner {
 
   send(spec: RequestSpec, readBody: boolean, receiver: OutcomeReceiver, sentMs: number): void {
     const relative = spec.path.charCodeAt(0) === 47; /* '/' */
-    const url = relative ? null : new URL(spec.path);
+    let url: URL | null = null;
+    let invalid: Error | null = null;
+    if (!relative) {
+      try {
+        url = absoluteUrl(spec.path);
+      } catch (err) {
+        invalid = err as Error;
+      }
+    }
     if (url !== null && url.protocol !== 'http:') return this.tlsClient().send(spec, readBody, receiver, sentMs);
     const exchange = new LeanExchange(sentMs + this.options.timeoutMs, readBody, spec.method === 'HEAD', receiver, this);
     this.flights.add(exchange);
+    if (invalid !== null) return exchange.fail(invalid);
     const origin = url === null ? this.targetOrigin : this.originFor(url);
     try {
       exchange.request = serializeRequest(spec, url === null ? this.basePath + spec.path : url.pathname + url.search, origin.host);
@@ -82,6 +92,10 @@ export class LeanHttpClient implements HttpTransport, ExchangeOwner {
     this.origins.clear();
     await this.tls?.close();
     this.tls = null;
+  }
+
+  clock(): number {
+    return this.now();
   }
 
   /** Called by an exchange when it settles. */
@@ -113,7 +127,7 @@ export class LeanHttpClient implements HttpTransport, ExchangeOwner {
     if (origin === undefined) {
       const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1'); // [::1] → ::1
       const port = Number(url.port || 80);
-      origin = { pool: new OriginPool(hostname, port, Math.max(1, this.options.connections)), host: url.host };
+      origin = { pool: new OriginPool(hostname, port, Math.max(1, this.options.connections), this.options.onGeneratorLimit), host: url.host };
       this.origins.set(url.origin, origin);
     }
     return origin;

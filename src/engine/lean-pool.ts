@@ -4,8 +4,17 @@
 // A waiting request is bound to no socket: it goes to whichever connection frees up (or is opened)
 // first. So a connection that dies takes only the request it was carrying, which had been written and
 // so is failed, never silently sent twice; the waiting ones are served by its replacement.
+//
+// When the generator runs out of file descriptors (EMFILE), the pool carries on with the connections it
+// has: the request that could not get a socket waits for one of them, no new socket is tried until a
+// back-off has passed (doubling, up to 2 s), and only with no connection at all are requests given up
+// as 'unsent' (the generator's limit, never the target's fault). No retry loop can spin the event loop.
+import { describeGeneratorLimit, errorCode } from './classify.js';
 import { LeanConnection, type ConnectionOwner } from './lean-connection.js';
 import type { LeanExchange } from './lean-exchange.js';
+
+const FIRST_BACKOFF_MS = 100;
+const MAX_BACKOFF_MS = 2000;
 
 export class OriginPool implements ConnectionOwner {
   private readonly connections = new Set<LeanConnection>();
@@ -14,17 +23,28 @@ export class OriginPool implements ConnectionOwner {
   private queue: LeanExchange[] = [];
   private queueHead = 0;
   private destroyed = false;
+  /** how many connections may be open: `max`, or fewer after the generator ran out of descriptors */
+  private limit: number;
+  private backoffMs = FIRST_BACKOFF_MS;
+  private retry: NodeJS.Timeout | null = null;
+  /** the descriptor error, while no connection can be had (requests are then given up at once) */
+  private starved: Error | null = null;
 
   constructor(
     private readonly host: string,
     private readonly port: number,
     private readonly max: number,
-  ) {}
+    /** told when the generator ran out of file descriptors (a one-line message) */
+    private readonly onGeneratorLimit?: (detail: string) => void,
+  ) {
+    this.limit = max;
+  }
 
   submit(exchange: LeanExchange): void {
     const free = this.idle.pop();
     if (free !== undefined) return free.start(exchange);
-    if (this.connections.size < this.max) return this.open().start(exchange);
+    if (this.connections.size < this.limit) return this.open().start(exchange);
+    if (this.starved !== null && this.connections.size === 0) return exchange.fail(this.starved);
     this.queue.push(exchange);
   }
 
@@ -38,17 +58,61 @@ export class OriginPool implements ConnectionOwner {
     this.connections.delete(connection);
     const at = this.idle.indexOf(connection);
     if (at >= 0) this.idle.splice(at, 1);
-    if (this.destroyed) return;
+    if (this.destroyed || this.connections.size >= this.limit) return;
     const next = this.nextWaiting();
     if (next !== null) this.open().start(next);
+  }
+
+  connectionOpened(): void {
+    this.starved = null;
+    // A socket could be had again: the next one is tried soon (each failure doubles the wait again).
+    if (this.limit < this.max) this.backoffMs = FIRST_BACKOFF_MS;
+  }
+
+  outOfDescriptors(connection: LeanConnection, exchange: LeanExchange | null, err: Error): void {
+    if (this.destroyed) return exchange?.fail(err);
+    const live = this.connections.size - (this.connections.has(connection) ? 1 : 0);
+    this.limit = live;
+    this.onGeneratorLimit?.(describeGeneratorLimit(errorCode(err) ?? 'EMFILE', live));
+    if (exchange !== null && !exchange.done) this.pushFront(exchange);
+    if (live === 0) {
+      // Nothing can carry a request now: the waiting ones are given up (dropped), not kept to time out.
+      this.starved = err;
+      for (let next = this.nextWaiting(); next !== null; next = this.nextWaiting()) next.fail(err);
+    }
+    this.scheduleRetry();
   }
 
   /** Close every connection; waiting requests are the client's to settle. */
   destroy(): void {
     this.destroyed = true;
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
     for (const connection of [...this.connections]) connection.retire();
     this.queue = [];
     this.queueHead = 0;
+  }
+
+  /** After the back-off, one more connection may be tried (one at a time: each failure doubles the wait). */
+  private scheduleRetry(): void {
+    if (this.retry !== null) return;
+    const wait = this.backoffMs;
+    this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs * 2);
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      if (this.destroyed) return;
+      this.limit = Math.min(this.max, this.connections.size + 1);
+      const next = this.connections.size < this.limit ? this.nextWaiting() : null;
+      if (next !== null) this.open().start(next);
+      // Below the asked-for number still: try for one more after the next back-off (if it is needed then).
+      if (this.limit < this.max) this.scheduleRetry();
+    }, wait);
+    this.retry.unref();
+  }
+
+  private pushFront(exchange: LeanExchange): void {
+    if (this.queueHead > 0) this.queue[--this.queueHead] = exchange;
+    else this.queue.unshift(exchange);
   }
 
   private open(): LeanConnection {

@@ -2,6 +2,9 @@
 // outcome it hands back. A transport never rejects: every outcome, success or failure, is data.
 import type { ErrorKind, RequestSpec } from '../types.js';
 
+/** The outcome of a request the generator could not send for lack of its own resources (EMFILE). */
+export const UNSENT = 'unsent';
+
 export interface HttpOutcome {
   status: number;
   /**
@@ -10,10 +13,18 @@ export interface HttpOutcome {
    */
   rawHeaders: ReadonlyArray<Buffer | string> | null;
   body: string | null;
-  /** 'interrupted': aborted by a stop of the run, not a fault of the target (not recorded) */
-  error: ErrorKind | 'interrupted' | null;
+  /**
+   * 'interrupted': aborted by a stop of the run, not a fault of the target (recorded as such);
+   * 'unsent': the generator could not send it (out of file descriptors): counted as dropped, not an error
+   */
+  error: ErrorKind | typeof UNSENT | null;
   /** one line, for the first error of a kind (e.g. "connection refused at 127.0.0.1:9") */
   errorDetail: string | null;
+  /**
+   * clock reading when the request was written to its connection (after a new connection's connect),
+   * the start of its service time; NaN when it never was (it waited in the pool, or was refused)
+   */
+  writtenMs: number;
 }
 
 /** Who hears the outcome: one method on a long-lived object, so the hot path creates no closure per request. */
@@ -26,6 +37,11 @@ export interface HttpClientOptions {
   timeoutMs: number;
   /** https: skip certificate verification */
   insecure?: boolean;
+  /**
+   * told (once per occurrence) when the generator ran out of file descriptors and carried on with fewer
+   * connections than asked: a one-line message for the user
+   */
+  onGeneratorLimit?: (detail: string) => void;
 }
 
 /** The engine's view of an HTTP client. Deadlines are total (headers and body), `timeoutMs` from the send. */

@@ -65,11 +65,18 @@ export class Aggregator {
     this.current = this.emptyInterval(0);
   }
 
-  /** Hot path: one completed request. Times are ms on one monotonic clock. */
+  /**
+   * Hot path: one completed request. Times are ms on one monotonic clock; `sentMs` is when the request
+   * was written to the socket (NaN: never written). A request that got no response (status 0: refused,
+   * reset before any response, a request the client refused to send) has no latency: it is counted, but
+   * stays out of the histograms. A timeout and a request cut by a stop keep theirs, as a lower bound.
+   */
   record(endpoint: number, intendedMs: number, sentMs: number, endMs: number, status: number, error: ErrorKind | null, failure: Failure | null): void {
     const slot = this.currentSlot(endpoint);
-    slot.latency.recordValue(toMicros(endMs - intendedMs));
-    slot.service.recordValue(toMicros(endMs - sentMs));
+    if (status > 0 || error === null || error === 'timeout' || error === 'interrupted') {
+      slot.latency.recordValue(toMicros(endMs - intendedMs));
+      if (sentMs === sentMs) slot.service.recordValue(toMicros(endMs - sentMs)); // NaN: never written
+    }
     const c = slot.counters;
     c.requests++;
     if (status > 0) c.statusCodes[status] = (c.statusCodes[status] ?? 0) + 1;

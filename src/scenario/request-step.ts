@@ -8,6 +8,7 @@ import { compileText, stringify, TemplateError, type RenderText, type TemplateSc
 import { hasTemplate } from './template-parse.js';
 import { compileValue } from './template-value.js';
 import { compileVerify } from './verify.js';
+import { headerProblem } from '../engine/request-check.js';
 
 export interface StepContext {
   /** http.headers, names lower-cased, values as written (templates allowed) */
@@ -137,7 +138,11 @@ function compileHeaders(raw: Raw, path: FieldPath, ctx: StepContext, isJson: boo
   const constant: Record<string, string> = {};
   const dynamic: Array<[string, RenderText]> = [];
   for (const [name, { text, path: at }] of merged) {
-    if (hasTemplate(text)) dynamic.push([name, compileTextAt(text, at, ctx)]);
+    const templated = hasTemplate(text);
+    // What the HTTP clients would refuse per request, said once here where it can be located.
+    const problem = headerProblem(name, templated ? null : text);
+    if (problem !== null) ctx.problems.add(at, problem);
+    if (templated) dynamic.push([name, compileTextAt(text, at, ctx)]);
     else constant[name] = text;
   }
   // A fresh object per request: the engine may add to it without touching other requests.
