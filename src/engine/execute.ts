@@ -3,7 +3,8 @@
 import { Worker } from 'node:worker_threads';
 import { RunError } from '../errors.js';
 import type { Plan, SloSpec } from '../types.js';
-import { Aggregator, type EncodedInterval, type Summary } from '../metrics/aggregator.js';
+import { Aggregator, type EncodedInterval, type Interval, type Summary } from '../metrics/aggregator.js';
+import type { Histogram } from '../metrics/histogram.js';
 import { failingAbortSlo } from '../slo/window.js';
 import { Engine, epochNow, type EngineResult, type Progress, type StopReason } from './engine.js';
 
@@ -17,6 +18,8 @@ export interface Execution {
   /** becomes available once the run started; used by the progress line */
   view: LiveView;
   stop(reason: StopReason): void;
+  /** one listener for every interval the run folds in (src/stream); null removes it */
+  observe(listener: ((interval: Interval<Histogram>) => void) | null): void;
   done: Promise<{ summary: Summary; engine: EngineResult; abortedBy?: SloSpec }>;
 }
 
@@ -59,6 +62,9 @@ export function executeInProcess(plan: Plan, startAt?: number): Execution {
       lastSecond: () => agg.lastSecond,
     },
     stop: (reason) => engine.stop(reason),
+    observe: (listener) => {
+      agg.observer = listener;
+    },
     done,
   };
 }
@@ -127,6 +133,9 @@ export function executeInWorkers(plan: Plan, job: Omit<WorkerJob, 'segment'> & {
       lastSecond: () => agg.lastSecond,
     },
     stop: stopAll,
+    observe: (listener) => {
+      agg.observer = listener;
+    },
     done,
   };
 }

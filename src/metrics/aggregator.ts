@@ -47,6 +47,8 @@ export class Aggregator {
   private readonly timeline: TimelinePoint[] = [];
   /** last closed second's figures, for the live progress line */
   lastSecond = { second: -1, requests: 0, errors: 0, p95Ms: 0 };
+  /** Sees every interval as it is folded in (live streams); must copy what it keeps, synchronously. */
+  observer: ((interval: Interval<Histogram>) => void) | null = null;
 
   /**
    * @param lateSeconds how long a second stays open for late intervals before its timeline point is
@@ -108,6 +110,7 @@ export class Aggregator {
       second.dropped += part.counters.dropped;
     });
     this.lag.add(interval.lag);
+    this.observer?.(interval);
     destroyInterval(interval);
     this.finaliseSecondsBefore(interval.second + 1 - this.lateSeconds);
   }
