@@ -1,0 +1,75 @@
+// A run streamed into a real Prometheus (remote write, native histograms) and read back with PromQL:
+// the request counter equals result.json's count and the server's own, exactly; histogram_quantile's
+// p95 lies in the native bucket holding result.json's p95 (schema 8: 0.27% wide).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../src/api/run.js';
+import { nativeIndex, nativeUpperBound } from '../src/stream/buckets.js';
+import { startPrometheus, type Prometheus } from './helpers/prometheus.js';
+import { startServer, type TestServer } from './helpers/servers.js';
+
+let prom: Prometheus;
+let server: TestServer;
+let failing = 0;
+
+beforeAll(async () => {
+  prom = await startPrometheus();
+  let n = 0;
+  server = await startServer((req, res) => {
+    n++;
+    // Spread latencies over 1–30 ms; every 10th /b answers 500 (an error of kind "status").
+    const fail = req.url === '/b' && n % 10 === 0;
+    if (fail) failing++;
+    setTimeout(() => {
+      res.statusCode = fail ? 500 : 200;
+      res.end('ok');
+    }, 1 + ((n * 7919) % 29));
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await server?.close();
+  await prom?.stop();
+});
+
+describe('prometheus remote write into a real Prometheus', () => {
+  it('the counter read back equals result.json and the server; histogram_quantile(0.95) is within one native bucket of p95', async () => {
+    const scenario = {
+      name: 'prom-e2e',
+      target: server.url,
+      load: [{ duration: '3s', rate: 120 }],
+      flows: [
+        { name: 'a', weight: 1, steps: [{ name: 'a', get: '/a' }] },
+        { name: 'b', weight: 1, steps: [{ name: 'b', get: '/b' }] },
+      ],
+      slo: ['p95 < 500ms'],
+    };
+    const result = await run(scenario, { stream: [`prometheus=${prom.writeUrl}`], streamSettings: { interval: '1s', labels: { team: 'perf' } }, quiet: true });
+    expect(result.totals.requests).toBe(server.requests());
+    expect(result.totals.requests).toBe(360); // 120/s for 3 s: the schedule's exact arrival count
+
+    const total = await prom.query('sum(bench_requests_total{scenario="prom-e2e", team="perf"})');
+    expect(Number(total[0]!.value[1])).toBe(result.totals.requests);
+    for (const e of result.endpoints) {
+      const [row] = await prom.query(`bench_requests_total{scenario="prom-e2e", endpoint="${e.name}"}`);
+      expect(Number(row!.value[1])).toBe(e.requests);
+    }
+    const status = await prom.query('sum(bench_errors_total{scenario="prom-e2e", kind="status"})');
+    expect(Number(status[0]!.value[1])).toBe(failing);
+    expect(result.totals.errorKinds.status).toBe(failing);
+
+    const count = await prom.query('histogram_count(sum(bench_request_duration_seconds{scenario="prom-e2e"}))');
+    expect(Number(count[0]!.value[1])).toBe(result.totals.requests);
+
+    const [q] = await prom.query('histogram_quantile(0.95, sum(bench_request_duration_seconds{scenario="prom-e2e"}))');
+    const p95 = result.totals.latencyMs.p95 / 1000;
+    const index = nativeIndex(p95);
+    const promP95 = Number(q!.value[1]);
+    expect(promP95).toBeGreaterThan(nativeUpperBound(index - 1));
+    expect(promP95).toBeLessThanOrEqual(nativeUpperBound(index));
+
+    // The SLO line for dashboards, in seconds.
+    const [line] = await prom.query('bench_slo_threshold_seconds{scenario="prom-e2e"}');
+    expect(line!.metric.slo).toBe('p95 < 500ms');
+    expect(Number(line!.value[1])).toBe(0.5);
+  }, 60_000);
+});
