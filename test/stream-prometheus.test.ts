@@ -6,6 +6,7 @@ import { run } from '../src/api/run.js';
 import { nativeIndex, nativeUpperBound } from '../src/stream/buckets.js';
 import { startPrometheus, type Prometheus } from './helpers/prometheus.js';
 import { startServer, type TestServer } from './helpers/servers.js';
+import { dashboardExpressions, instantiate } from './helpers/dashboard.js';
 
 let prom: Prometheus;
 let server: TestServer;
@@ -71,5 +72,11 @@ describe('prometheus remote write into a real Prometheus', () => {
     const [line] = await prom.query('bench_slo_threshold_seconds{scenario="prom-e2e"}');
     expect(line!.metric.slo).toBe('p95 < 500ms');
     expect(Number(line!.value[1])).toBe(0.5);
+
+    // Every panel of the Grafana dashboard finds data in this stream.
+    for (const panel of dashboardExpressions().panels) {
+      const rows = await prom.query(instantiate(panel.expr, 'prom-e2e'));
+      expect(rows.length, `${panel.title}: ${panel.expr}`).toBeGreaterThan(0);
+    }
   }, 60_000);
 });
