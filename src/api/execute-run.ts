@@ -68,7 +68,7 @@ export async function executeRun(input: RunInput, hooks: RunHooks): Promise<RunO
     const plan = await preparePlan(source.file, input.env, input.overrides, input.segment);
     const redact = makeRedactor(plan.secrets);
     const log = (line: string): void => hooks.log(redact(line));
-    const config = streamConfig(input.stream, input.streamSettings, input.env);
+    const config = streamConfig(input.stream, { ...plan.stream, ...input.streamSettings }, input.env);
     const outDir = input.out === null ? null : prepareOutDir(input.out === 'default' ? undefined : input.out, plan.name, Date.now());
 
     const note = await describeTarget(plan.target);
