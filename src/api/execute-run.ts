@@ -26,6 +26,8 @@ export interface RunInput {
   overrides: LoadOverrides;
   env: Record<string, string | undefined>;
   workers: number;
+  /** CLI: workers and start time checked once the plan is known (scenario problems come first); overrides workers/startAt */
+  timing?: (log: (line: string) => void) => { workers: number; startAt?: number };
   segment?: { index: number; count: number };
   /** epoch ms */
   startAt?: number;
@@ -68,6 +70,7 @@ export async function executeRun(input: RunInput, hooks: RunHooks): Promise<RunO
     const plan = await preparePlan(source.file, input.env, input.overrides, input.segment);
     const redact = makeRedactor(plan.secrets);
     const log = (line: string): void => hooks.log(redact(line));
+    const { workers, startAt } = input.timing ? input.timing(log) : { workers: input.workers, startAt: input.startAt };
     const config = streamConfig(input.stream, { ...plan.stream, ...input.streamSettings }, input.env);
     const outDir = input.out === null ? null : prepareOutDir(input.out === 'default' ? undefined : input.out, plan.name, Date.now());
 
@@ -78,9 +81,9 @@ export async function executeRun(input: RunInput, hooks: RunHooks): Promise<RunO
     // Exporters load before the load starts, so the observer is in place before the first interval.
     const streams: LiveStreams | null = config ? await openStreams(plan, config, { targetName: input.targetName, segment: input.segment, log }) : null;
     const execution =
-      input.workers > 1
-        ? executeInWorkers(plan, { file: source.file, env: input.env, overrides: { ...input.overrides }, segment: input.segment, startAt: input.startAt ?? epochNow() + 300 }, input.workers)
-        : executeInProcess(plan, input.startAt);
+      workers > 1
+        ? executeInWorkers(plan, { file: source.file, env: input.env, overrides: { ...input.overrides }, segment: input.segment, startAt: startAt ?? epochNow() + 300 }, workers)
+        : executeInProcess(plan, startAt);
     streams?.attach(execution);
     const release = hooks.onStart?.(execution, plan);
 
