@@ -23,7 +23,7 @@ export function prometheusSink(options: PrometheusOptions): Sink {
   if (options.authorization) headers.authorization = options.authorization;
   const sender = new BatchSender(
     async (body, signal) => {
-      const res = await fetch(options.url, { method: 'POST', headers, body, signal });
+      const res = await fetch(options.url, { method: 'POST', headers, body: Buffer.from(body), signal });
       // Drain the body so the connection is reused; the text is not shown (it may echo our request).
       await res.arrayBuffer().catch(() => undefined);
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
