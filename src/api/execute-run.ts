@@ -91,9 +91,12 @@ export async function executeRun(input: RunInput, hooks: RunHooks): Promise<RunO
     try {
       ran = await execution.done;
     } finally {
-      release?.();
-      // The final flush: after the last interval was folded in, also after a stop.
-      await streams?.finish();
+      // The final flush: after the last interval was folded in, also after a stop (Ctrl-C stays handled meanwhile).
+      try {
+        await streams?.finish();
+      } finally {
+        release?.();
+      }
     }
     const result = buildResult(plan, ran.summary, { startedAt: ran.engine.startedAt, durationMs: ran.engine.durationMs, stopReason: ran.engine.stopReason, segment: input.segment });
     if (outDir !== null) writeReports(result, { outDir, redact, env: input.ciPublish === false ? {} : (input.env as NodeJS.ProcessEnv), log });
