@@ -44,8 +44,9 @@ describe('a failing stream endpoint does not touch the load', () => {
       expect(m.served).toBe(300);
       expect(m.result.totals.dropped).toBe(0);
       expect(m.result.totals.errors).toBe(0);
-      // A stream on the hot path would show as lag of seconds (a hang) against the schedule.
-      expect(m.result.scheduleLagMs.max).toBeLessThan(250);
+      // A send on the hot path would hold the schedule for its 5 s timeout: lag of seconds, not the
+      // tens of ms a busy shared machine shows anyway.
+      expect(m.result.scheduleLagMs.max).toBeLessThan(1000);
     }
     expect(plain.lines.filter((l) => l.includes('not delivered'))).toEqual([]);
 
