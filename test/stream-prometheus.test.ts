@@ -25,7 +25,7 @@ beforeAll(async () => {
       res.end('ok');
     }, 1 + ((n * 7919) % 29));
   });
-}, 120_000);
+}, 660_000); // a fresh machine first installs prometheus (apt-get)
 
 afterAll(async () => {
   await server?.close();
@@ -78,5 +78,22 @@ describe('prometheus remote write into a real Prometheus', () => {
       const rows = await prom.query(instantiate(panel.expr, 'prom-e2e'));
       expect(rows.length, `${panel.title}: ${panel.expr}`).toBeGreaterThan(0);
     }
+  }, 60_000);
+
+  it('classic buckets: _count and the +Inf bucket equal the requests; every le bucket is cumulative', async () => {
+    const before = server.requests();
+    const result = await run(
+      { name: 'prom-classic', target: server.url, load: [{ duration: '2s', rate: 100 }], flows: [{ name: 'a', steps: [{ name: 'a', get: '/a' }] }], slo: ['p99 < 30s'] },
+      { stream: [`prometheus=${prom.writeUrl}`], streamSettings: { interval: '1s', histograms: 'classic' }, quiet: true },
+    );
+    expect(result.totals.requests).toBe(server.requests() - before);
+    const [count] = await prom.query('bench_request_duration_seconds_count{scenario="prom-classic"}');
+    expect(Number(count!.value[1])).toBe(result.totals.requests);
+    const buckets = (await prom.query('bench_request_duration_seconds_bucket{scenario="prom-classic"}')).map((r) => [r.metric.le === '+Inf' ? Infinity : Number(r.metric.le), Number(r.value[1])] as const);
+    buckets.sort((a, b) => a[0] - b[0]);
+    expect(buckets.at(-1)).toEqual([Infinity, result.totals.requests]);
+    // cumulative, and every request (1–30 ms answers) is in by le=10
+    for (let i = 1; i < buckets.length; i++) expect(buckets[i]![1]).toBeGreaterThanOrEqual(buckets[i - 1]![1]);
+    expect(buckets.find(([le]) => le === 10)![1]).toBe(result.totals.requests);
   }, 60_000);
 });

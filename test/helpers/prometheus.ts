@@ -2,7 +2,7 @@
 // cannot be), started on a free loopback port with the remote-write receiver and native histograms,
 // queried over its HTTP API, stopped by PID.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,15 +16,37 @@ export interface Prometheus {
   stop(): Promise<void>;
 }
 
-export function ensurePrometheusInstalled(): void {
-  if (existsSync(BINARY)) return;
-  try {
-    execFileSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus'], { stdio: 'pipe', timeout: 600_000 });
-  } catch (err) {
-    const detail = String((err as { stderr?: Buffer }).stderr ?? (err as Error).message).trim().split('\n').pop();
-    throw new Error(`the stream tests need a real Prometheus: \`apt-get install -y prometheus\` failed (${detail})`);
+const INSTALL_LOCK = join(tmpdir(), 'bench-prometheus-install.lock');
+
+/**
+ * Installs Debian's prometheus when it is missing. Test files run in parallel: one takes a lock (an
+ * atomic mkdir) and runs apt-get, the others wait for it (dpkg allows one install at a time).
+ */
+export async function ensurePrometheusInstalled(): Promise<void> {
+  const deadline = Date.now() + 600_000;
+  while (!existsSync(BINARY)) {
+    let owner = false;
+    try {
+      mkdirSync(INSTALL_LOCK);
+      owner = true;
+    } catch {
+      // another test file is installing it
+    }
+    if (owner) {
+      try {
+        if (!existsSync(BINARY)) execFileSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus'], { stdio: 'pipe', timeout: 600_000 });
+      } catch (err) {
+        const detail = String((err as { stderr?: Buffer }).stderr ?? (err as Error).message).trim().split('\n').pop();
+        throw new Error(`the stream tests need a real Prometheus: \`apt-get install -y prometheus\` failed (${detail})`);
+      } finally {
+        rmSync(INSTALL_LOCK, { recursive: true, force: true });
+      }
+      if (!existsSync(BINARY)) throw new Error(`the stream tests need a real Prometheus: ${BINARY} is missing after apt-get install prometheus`);
+      return;
+    }
+    if (Date.now() > deadline) throw new Error(`the stream tests need a real Prometheus: still not installed after 10 minutes (lock ${INSTALL_LOCK})`);
+    await new Promise((r) => setTimeout(r, 1000));
   }
-  if (!existsSync(BINARY)) throw new Error(`the stream tests need a real Prometheus: ${BINARY} is missing after apt-get install prometheus`);
 }
 
 async function freePort(): Promise<number> {
@@ -39,7 +61,7 @@ async function freePort(): Promise<number> {
 }
 
 export async function startPrometheus(): Promise<Prometheus> {
-  ensurePrometheusInstalled();
+  await ensurePrometheusInstalled();
   const dir = mkdtempSync(join(tmpdir(), 'bench-prom-'));
   const config = join(dir, 'prometheus.yml');
   writeFileSync(config, 'global:\n  scrape_interval: 15s\n');
