@@ -149,6 +149,8 @@ export interface Plan {
   secrets: string[];
   /** optional safety ceiling on arrivals per second (scenario `maxRate` or --max-rate) */
   maxRate?: number;
+  /** the scenario's `stream:` block, checked by the schema (src/stream/config.ts reads it) */
+  stream?: { prometheus?: string; otlp?: string; interval?: string; labels?: Record<string, string>; histograms?: 'native' | 'classic' };
 }
 
 // ───────────────────────────── Result (result.json, schemaVersion 1) ─────────────────────────────

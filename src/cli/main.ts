@@ -55,8 +55,12 @@ export function buildProgram(io: Console, setExit: (code: number) => void): Comm
     .option('--rounds <n>', 'A/B: alternating rounds per target', '2')
     .option('--max-rate <n>', 'refuse any phase above N arrivals/s')
     .option('--preflight', 'check the target answers before the run; exit 3 fast if not')
+    .option('--stream <kind=url>', 'live metrics while running: prometheus=URL (remote write) or otlp=URL; repeatable', collect, [])
+    .option('--summary-export <file>', "write a k6-compatible summary (GitLab's Load Performance widget reads it)")
     .action(async (file: string, opts) => {
       const targets = parseTargets(opts.target as string[]);
+      // One k6 summary per run: the rounds of an A/B run would overwrite each other's.
+      if (targets.named.length > 0 && opts.summaryExport) throw new UsageError('--summary-export: one target only (an A/B run writes one result per target; run each target with --summary-export)');
       const flags = { ...opts, color: color(), target: targets.single };
       setExit(targets.named.length > 0 ? await abCommand(file, targets.named, flags, io) : await runCommand(file, flags, io));
     });

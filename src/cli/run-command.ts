@@ -2,20 +2,15 @@
 import { resolve } from 'node:path';
 import type { RunResult } from '../types.js';
 import { EXIT, UsageError } from '../errors.js';
-import { executeInProcess, executeInWorkers, type Execution } from '../engine/execute.js';
-import { epochNow } from '../engine/engine.js';
-import { buildResult } from '../result/build.js';
-import { abortJudge } from '../slo/abort.js';
-import { preparePlan } from '../scenario/prepare.js';
+import { executeRun } from '../api/execute-run.js';
 import type { LoadOverrides } from '../scenario/overrides.js';
+import { parseStreamFlag } from '../stream/config.js';
 import { parseSegment } from '../segment/segment.js';
 import { makeRedactor } from '../report/redact.js';
 import { reporters } from '../report/index.js';
 import { startProgress } from './progress.js';
 import { onInterrupt } from './signals.js';
-import { formatSloValue, writeReports } from './write-reports.js';
-import { describeTarget, preflight } from './target.js';
-import { prepareOutDir } from './out-dir.js';
+import { formatSloValue } from './write-reports.js';
 import type { Console } from './console.js';
 
 export interface RunFlags extends LoadOverrides {
@@ -29,6 +24,10 @@ export interface RunFlags extends LoadOverrides {
   preflight?: boolean;
   /** A/B rounds: no job summary or annotations per round; the combined result publishes once */
   noCiPublish?: boolean;
+  /** --stream KIND=URL, repeatable */
+  stream?: string[];
+  /** --summary-export FILE: k6-compatible summary */
+  summaryExport?: string;
 }
 
 export interface RunOutcome {
@@ -45,45 +44,50 @@ export async function runCommand(file: string, flags: RunFlags, io: Console): Pr
 }
 
 export async function runScenario(file: string, flags: RunFlags, io: Console, label?: string): Promise<RunOutcome> {
-  const scenarioFile = resolve(file);
   const segment = segmentFrom(flags, io.env);
   const overrides: LoadOverrides = { target: flags.target, rate: flags.rate, vus: flags.vus, duration: flags.duration, maxRate: flags.maxRate };
-  const plan = await preparePlan(scenarioFile, io.env, overrides, segment);
-  const redact = makeRedactor(plan.secrets);
-  const log = (line: string): void => io.err(redact(line));
-  const workers = workerCount(flags.workers);
-  const startAt = startTime(flags.startAt, log);
-  const outDir = prepareOutDir(flags.out, plan.name, Date.now());
-
-  const note = await describeTarget(plan.target);
-  if (note && !flags.quiet) log(note);
-  if (flags.preflight) await preflight(plan.target, plan.http.timeoutMs);
-
-  const abort = abortJudge(plan.slo);
-  const execution: Execution =
-    workers > 1 ? executeInWorkers(plan, { file: scenarioFile, env: io.env, overrides: { ...overrides }, segment, startAt: startAt ?? epochNow() + 300 }, workers, abort) : executeInProcess(plan, startAt, abort);
-
-  const showProgress = !flags.quiet && !flags.json;
-  const progress = showProgress ? startProgress(execution.view, { stream: process.stderr, tty: io.stderrIsTTY, label: label ?? plan.name }) : null;
-  const releaseSignals = onInterrupt(
-    () => {
-      progress?.stop(); // clear the redrawn line first, so the message gets a line of its own
-      log('bench: stopping — finishing in-flight requests and writing reports (Ctrl-C again to quit at once)');
-      execution.stop('interrupted');
+  // The run itself (plan, load, live streams, result, reports) is the core the programmatic run() uses;
+  // this shell adds the progress line, Ctrl-C, the terminal summary and the exit code.
+  const outcome = await executeRun(
+    {
+      scenario: resolve(file),
+      overrides,
+      env: io.env,
+      workers: 1,
+      timing: (log) => ({ workers: workerCount(flags.workers), startAt: startTime(flags.startAt, log) }),
+      segment,
+      out: flags.out ?? 'default',
+      preflight: flags.preflight,
+      stream: (flags.stream ?? []).map(parseStreamFlag),
+      summaryExport: flags.summaryExport,
+      targetName: label,
+      quiet: flags.quiet,
+      ciPublish: !flags.noCiPublish,
     },
-    () => io.exitNow(EXIT.interrupted),
+    {
+      log: (line) => io.err(line),
+      onStart: (execution, plan) => {
+        const log = (line: string): void => io.err(makeRedactor(plan.secrets)(line));
+        const showProgress = !flags.quiet && !flags.json;
+        const progress = showProgress ? startProgress(execution.view, { stream: process.stderr, tty: io.stderrIsTTY, label: label ?? plan.name }) : null;
+        const releaseSignals = onInterrupt(
+          () => {
+            progress?.stop(); // clear the redrawn line first, so the message gets a line of its own
+            log('bench: stopping — finishing in-flight requests and writing reports (Ctrl-C again to quit at once)');
+            execution.stop('interrupted');
+          },
+          () => io.exitNow(EXIT.interrupted),
+        );
+        return () => {
+          progress?.stop();
+          releaseSignals();
+        };
+      },
+    },
   );
-
-  let ran;
-  try {
-    // A RunError (a failed setup step) is the user's to fix (exit 3); anything else is a bug in bench.
-    ran = await execution.done;
-  } finally {
-    progress?.stop();
-    releaseSignals();
-  }
-  const result = buildResult(plan, ran.summary, { startedAt: ran.engine.startedAt, durationMs: ran.engine.durationMs, drainMs: ran.engine.drainMs, stopReason: ran.engine.stopReason, abortedBy: ran.abortedBy?.expr, segment });
-  writeReports(result, { outDir, redact, env: flags.noCiPublish ? {} : io.env, log });
+  const { result, redact, engine } = outcome;
+  const log = (line: string): void => io.err(redact(line));
+  const outDir = outcome.outDir!;
 
   if (flags.json) io.out(reporters.json(result, { color: false, redact }));
   // --json moves the machine-readable result to stdout; the human summary stays, on stderr.
@@ -91,13 +95,13 @@ export async function runScenario(file: string, flags: RunFlags, io: Console, la
   else for (const slo of result.slo) if (!slo.pass) log(`bench: SLO failed: ${slo.expr}${slo.endpoint ? ` [${slo.endpoint}]` : ''} — actual ${slo.actual === null ? 'no data' : formatSloValue(slo.actual, slo.unit)}, threshold ${formatSloValue(slo.threshold, slo.unit)}`);
   // --quiet: a failed SLO line says why; when every SLO passed yet the run failed, say why once.
   if (flags.quiet && result.slo.every((s) => s.pass)) for (const reason of result.reasons ?? []) log(`bench: FAIL: ${reason}`);
-  for (const [kind, detail] of Object.entries(ran.engine.errorDetails)) if (!flags.quiet) log(`bench: first ${kind} error: ${detail}`);
-  if (ran.engine.cutIterations > 0 && !ran.engine.stopReason && !flags.quiet) {
-    log(`bench: ${ran.engine.cutIterations} journey${ran.engine.cutIterations === 1 ? ' was' : 's were'} still under way when the end-of-run grace (timeout + 1 s) ran out; their remaining steps were not sent`);
+  for (const [kind, detail] of Object.entries(engine.errorDetails)) if (!flags.quiet) log(`bench: first ${kind} error: ${detail}`);
+  if (engine.cutIterations > 0 && !result.stopReason && !flags.quiet) {
+    log(`bench: ${engine.cutIterations} journey${engine.cutIterations === 1 ? ' was' : 's were'} still under way when the end-of-run grace (timeout + 1 s) ran out; their remaining steps were not sent`);
   }
-  if (ran.abortedBy && !flags.quiet) log(`bench: stopped early: "${ran.abortedBy.expr}" failed over its window (abortOnFail)`);
+  if (outcome.abortedBy && !flags.quiet) log(`bench: stopped early: "${outcome.abortedBy}" failed over its window (abortOnFail)`);
   if (!flags.quiet) log(`bench: reports written to ${outDir}`);
-  return { result, outDir, exitCode: exitCodeFor(result), secrets: plan.secrets };
+  return { result, outDir, exitCode: exitCodeFor(result), secrets: outcome.secrets };
 }
 
 export function exitCodeFor(result: RunResult): number {

@@ -3,7 +3,8 @@
 import { Worker } from 'node:worker_threads';
 import { RunError } from '../errors.js';
 import type { AbortJudge, Plan, SloSpec } from '../types.js';
-import { Aggregator, type EncodedInterval, type Summary } from '../metrics/aggregator.js';
+import { Aggregator, type EncodedInterval, type Interval, type Summary } from '../metrics/aggregator.js';
+import type { Histogram } from '../metrics/histogram.js';
 import { Engine, epochNow, type EngineResult, type Progress, type StopReason } from './engine.js';
 
 export interface LiveView {
@@ -16,6 +17,8 @@ export interface Execution {
   /** becomes available once the run started; used by the progress line */
   view: LiveView;
   stop(reason: StopReason): void;
+  /** one listener for every interval the run folds in (src/stream); null removes it */
+  observe(listener: ((interval: Interval<Histogram>) => void) | null): void;
   done: Promise<{ summary: Summary; engine: EngineResult; abortedBy?: SloSpec }>;
 }
 
@@ -60,6 +63,9 @@ export function executeInProcess(plan: Plan, startAt?: number, abort?: AbortJudg
       lastSecond: () => agg.lastSecond,
     },
     stop: (reason) => engine.stop(reason),
+    observe: (listener) => {
+      agg.observer = listener;
+    },
     done,
   };
 }
@@ -130,6 +136,9 @@ export function executeInWorkers(plan: Plan, job: Omit<WorkerJob, 'segment'> & {
       lastSecond: () => agg.lastSecond,
     },
     stop: stopAll,
+    observe: (listener) => {
+      agg.observer = listener;
+    },
     done,
   };
 }

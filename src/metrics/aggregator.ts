@@ -52,6 +52,8 @@ export class Aggregator {
   lastSecond = { second: -1, requests: 0, errors: 0, p95Ms: 0 };
   /** hears every finalised second (the abortOnFail judge keeps its running window from these) */
   onSecond: SecondListener | null = null;
+  /** Sees every interval as it is folded in (live streams); must copy what it keeps, synchronously. */
+  observer: ((interval: Interval<Histogram>) => void) | null = null;
 
   /**
    * @param lateSeconds how long a second stays open for late intervals before its timeline point is
@@ -120,6 +122,7 @@ export class Aggregator {
       second.dropped += part.counters.dropped;
     });
     this.lag.add(interval.lag);
+    this.observer?.(interval);
     destroyInterval(interval);
     this.finaliseSecondsBefore(interval.second + 1 - this.lateSeconds);
   }

@@ -193,6 +193,18 @@ export const scenarioSchema: JsonSchema = {
       },
     },
     slo: { type: 'array', items: slo, description: 'absent: p95 < 200ms, rps >= 100, error_rate < 1%' },
+    stream: {
+      type: 'object',
+      description: 'live metrics during the run (README "Live metrics"); --stream KIND=URL adds outputs',
+      properties: {
+        prometheus: { type: 'string', description: 'remote-write URL, e.g. http://prometheus:9090/api/v1/write' },
+        otlp: { type: 'string', description: 'OTLP/HTTP metrics URL, e.g. http://collector:4318/v1/metrics' },
+        interval: { ...duration, description: 'how often to send (default 5s, at least 1s)' },
+        labels: { type: 'object', additionalProperties: { type: 'string' }, description: 'extra labels on every series' },
+        histograms: { enum: ['native', 'classic'], description: 'latency as a native histogram (default) or classic le buckets' },
+      },
+      additionalProperties: false,
+    },
   },
   required: ['load', 'flows'],
   additionalProperties: false,

@@ -1,0 +1,7 @@
+// The package's programmatic API: `import { run, loadScenario, compare, merge } from 'bench'`.
+export { run, type RunOptions, type RunProgress } from './api/run.js';
+export { loadScenario, compare, merge, type LoadScenarioOptions, type CompareApiOptions } from './api/library.js';
+export type { StreamSettings } from './stream/config.js';
+export type { Comparison } from './compare/index.js';
+export type * from './types.js';
+export { VERSION } from './version.js';
