@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import type { RunResult } from '../types.js';
 import { EXIT, UsageError } from '../errors.js';
 import { executeInProcess, executeInWorkers, type Execution } from '../engine/execute.js';
-import { epochNow } from '../engine/engine.js';
 import { buildResult } from '../result/build.js';
 import { preparePlan } from '../scenario/prepare.js';
 import type { LoadOverrides } from '../scenario/overrides.js';
@@ -59,7 +58,8 @@ export async function runScenario(file: string, flags: RunFlags, io: Console, la
   if (flags.preflight) await preflight(plan.target, plan.http.timeoutMs);
 
   const execution: Execution =
-    workers > 1 ? executeInWorkers(plan, { file: scenarioFile, env: io.env, overrides: { ...overrides }, segment, startAt: startAt ?? epochNow() + 300 }, workers) : executeInProcess(plan, startAt);
+    // Workers: the start is chosen once every worker is loaded (a barrier in executeInWorkers), or --start-at.
+    workers > 1 ? executeInWorkers(plan, { file: scenarioFile, env: io.env, overrides: { ...overrides }, segment, startAt }, workers) : executeInProcess(plan, startAt);
 
   const showProgress = !flags.quiet && !flags.json;
   const progress = showProgress ? startProgress(execution.view, { stream: process.stderr, tty: io.stderrIsTTY, label: label ?? plan.name }) : null;
@@ -118,8 +118,9 @@ function workerCount(text: string | undefined): number {
 const MAX_START_DELAY_MS = 24 * 3_600_000;
 
 /**
- * --start-at: a shared start for segments. A time already past (a pod scheduled late) starts now —
- * the schedule is never replayed in a burst; one more than a day ahead is surely a typo.
+ * --start-at: a shared start for segments. A time already past (a pod scheduled late) starts as soon
+ * as this generator is ready (undefined), as if no --start-at was given — the schedule is never
+ * replayed in a burst; one more than a day ahead is surely a typo.
  */
 function startTime(text: string | undefined, log: (line: string) => void): number | undefined {
   if (text === undefined) return undefined;
@@ -127,9 +128,9 @@ function startTime(text: string | undefined, log: (line: string) => void): numbe
   if (Number.isNaN(at)) throw new UsageError(`--start-at: "${text}" is not an ISO time (e.g. 2026-11-25T14:00:00Z)`);
   const now = Date.now();
   if (at - now > MAX_START_DELAY_MS) throw new UsageError(`--start-at: ${text} is more than 24 hours away`);
-  if (at < now - 1000) {
-    log(`bench: warning: --start-at ${text} passed ${((now - at) / 1000).toFixed(1)} s ago; starting now (this segment is late against the others)`);
-    return now;
+  if (at <= now) {
+    if (at < now - 1000) log(`bench: warning: --start-at ${text} passed ${((now - at) / 1000).toFixed(1)} s ago; starting now (this segment is late against the others)`);
+    return undefined;
   }
   return at;
 }
