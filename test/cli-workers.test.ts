@@ -137,6 +137,35 @@ describe('bench run --workers: a start barrier', () => {
     }
   });
 
+  it('SIGINT while waiting at the barrier (a slow setup) exits 130 with an interrupted result and sends no load', async () => {
+    const api = await apiServer(8000);
+    const out = tempDir();
+    let poll: NodeJS.Timeout | undefined;
+    try {
+      const run = await runCli(['run', scenario('setup.yml', WITH_SETUP), '--target', api.server.url, '--workers', '2', '--out', out.path, '--quiet'], {
+        timeoutMs: 20_000,
+        // signal once the login is under way: the run is then waiting for its setup at the barrier
+        onSpawn: (child) => {
+          poll = setInterval(() => {
+            if (api.logins() === 0) return;
+            clearInterval(poll);
+            child.kill('SIGINT');
+          }, 20);
+        },
+      });
+      expect(run.code, run.stderr).toBe(130);
+      const result = readJson(join(out.path, 'result.json'));
+      expect(result.stopReason).toBe('interrupted');
+      expect(result.totals.requests).toBe(0);
+      expect(api.loads()).toBe(0);
+      expect(api.logins()).toBe(1);
+    } finally {
+      clearInterval(poll);
+      await api.server.close();
+      out.remove();
+    }
+  });
+
   it('--start-at with --segment i/N: two processes of 2 workers each start at that instant and send exactly their halves', async () => {
     const api = await apiServer(0);
     const outs = [tempDir(), tempDir()];
