@@ -98,8 +98,11 @@ export class Engine implements IterationOwner {
     };
   }
 
-  /** Run `setup:` steps once; their captures become visible to every iteration. */
-  async setup(): Promise<void> {
+  /**
+   * Run `setup:` steps once; their captures become visible to every iteration. Returns them, so a
+   * run across worker threads can set up once and hand them to each worker's engine (useShared).
+   */
+  async setup(): Promise<Vars> {
     const vars: Vars = this.plan.iterationVars(0, {});
     for (const step of this.plan.setup) {
       if (step.kind === 'think') {
@@ -117,10 +120,22 @@ export class Engine implements IterationOwner {
     this.aggregator.closeInterval(-1);
     this.ctx.sends.reached = this.ctx.sends.unsent = 0;
     this.shared = Object.assign(Object.create(null) as Vars, vars);
+    return this.shared;
   }
 
-  async run(): Promise<EngineResult> {
-    const startAt = this.options.startAt ?? this.now();
+  /** Instead of setup(): the captures of setup steps another engine ran (worker threads). */
+  useShared(vars: Vars): void {
+    this.shared = Object.assign(Object.create(null) as Vars, vars);
+  }
+
+  /** Release the connections of an engine that ran setup() only, never run(). */
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+
+  /** @param at epoch ms to begin at, when only known after construction (a start barrier); default options.startAt, else now */
+  async run(at?: number): Promise<EngineResult> {
+    const startAt = at ?? this.options.startAt ?? this.now();
     await this.sleepUntil(startAt);
     this.startedAt = startAt;
     const ticker = this.startIntervalTicker();

@@ -2,10 +2,12 @@
 // Both paths feed one Aggregator through the same interval fold, so one thread and N give one result.
 import { Worker } from 'node:worker_threads';
 import { RunError } from '../errors.js';
-import type { AbortJudge, Plan, SloSpec } from '../types.js';
+import type { AbortJudge, Plan, SloSpec, Vars } from '../types.js';
 import { Aggregator, type EncodedInterval, type Interval, type Summary } from '../metrics/aggregator.js';
 import type { Histogram } from '../metrics/histogram.js';
 import { Engine, epochNow, type EngineResult, type Progress, type StopReason } from './engine.js';
+import { warmUpMetrics } from './warm-up.js';
+import { NotReadyError, StartBarrier, type StartMessage } from './barrier.js';
 
 export interface LiveView {
   progress(): Progress;
@@ -28,10 +30,16 @@ export interface WorkerJob {
   env: Record<string, string | undefined>;
   overrides: Record<string, string | undefined>;
   segment: { index: number; count: number };
-  startAt: number;
+}
+
+/** A run across worker threads: what each worker rebuilds its plan from, and the fixed start (--start-at), if any. */
+export interface WorkersJob extends Omit<WorkerJob, 'segment'> {
+  segment?: { index: number; count: number };
+  startAt?: number;
 }
 
 type WorkerMessage =
+  | { type: 'ready' }
   | { type: 'interval'; interval: EncodedInterval }
   | { type: 'progress'; inFlight: number }
   | { type: 'done'; result: EngineResult }
@@ -70,11 +78,16 @@ export function executeInProcess(plan: Plan, startAt?: number, abort?: AbortJudg
   };
 }
 
+const SETUP = 'the setup steps';
+
 /**
  * N worker threads, each running segment i/N of the plan (composed with an outer segment, if any).
- * Each posts its closed intervals, encoded, once a second; this thread absorbs them.
+ * A start barrier: this thread runs the setup steps once while the workers load their plans; when
+ * the setup is done and every worker reported ready, it chooses the start (or keeps --start-at) and
+ * sends it with the setup's captures. Each worker posts its closed intervals, encoded, once a
+ * second; this thread absorbs them.
  */
-export function executeInWorkers(plan: Plan, job: Omit<WorkerJob, 'segment'> & { segment?: { index: number; count: number } }, workers: number, abort?: AbortJudge): Execution {
+export function executeInWorkers(plan: Plan, job: WorkersJob, workers: number, abort?: AbortJudge): Execution {
   const agg = new Aggregator(plan.endpoints, 2);
   if (abort) agg.onSecond = (point, latency) => abort.addSecond(point, latency);
   const outer = job.segment ?? { index: 0, count: 1 };
@@ -83,17 +96,30 @@ export function executeInWorkers(plan: Plan, job: Omit<WorkerJob, 'segment'> & {
   const threads: Worker[] = [];
   let abortedBy: SloSpec | undefined;
   let lastJudged = -1;
+  const names = Array.from({ length: workers }, (_, i) => `worker ${i + 1} of ${workers}`);
+  const barrier = new StartBarrier({ participants: [SETUP, ...names], startAt: job.startAt, now: epochNow });
+  let startAt: number | undefined;
   const stopAll = (reason: StopReason): void => {
     for (const t of threads) t.postMessage({ type: 'stop', reason });
+    barrier.abort(); // stopped before the start: nothing to wait for
   };
+  let shared: Vars = {};
+  setupOnce(plan).then(
+    (vars) => {
+      shared = vars;
+      barrier.ready(SETUP);
+    },
+    (err: Error) => barrier.fail(err),
+  );
   const results = Array.from({ length: workers }, (_, i) => {
     // Worker i of N inside outer segment s of M runs segment s + i·M of N·M: strides compose exactly.
     const segment = { index: outer.index + i * outer.count, count: outer.count * workers };
-    const worker = new Worker(new URL('./worker-main.js', import.meta.url), { workerData: { ...job, segment } satisfies WorkerJob });
+    const worker = new Worker(new URL('./worker-main.js', import.meta.url), { workerData: { file: job.file, env: job.env, overrides: job.overrides, segment } satisfies WorkerJob });
     threads.push(worker);
     return new Promise<EngineResult>((resolve, reject) => {
       worker.on('message', (msg: WorkerMessage) => {
-        if (msg.type === 'interval') {
+        if (msg.type === 'ready') barrier.ready(names[i]!);
+        else if (msg.type === 'interval') {
           agg.absorbEncoded(msg.interval);
           judgeAbort(msg.interval.second);
         } else if (msg.type === 'progress') inFlight[i] = msg.inFlight;
@@ -115,15 +141,26 @@ export function executeInWorkers(plan: Plan, job: Omit<WorkerJob, 'segment'> & {
       stopAll('slo-abort');
     }
   };
+  warmUpMetrics(plan.endpoints, true); // while the workers load
+  const all = Promise.all(results);
+  all.catch((err: Error) => barrier.fail(err)); // a worker that fails before the start fails the start
   const done = (async () => {
     try {
-      const parts = await Promise.all(results);
+      try {
+        startAt = await barrier.start;
+      } catch (err) {
+        if (err instanceof NotReadyError) throw new RunError(`--start-at ${new Date(err.startAt).toISOString()}: not ready by then: ${err.missing.join(', ')} (choose a later start)`);
+        throw err;
+      }
+      const start: StartMessage = { type: 'start', startAt, shared };
+      for (const t of threads) t.postMessage(start);
+      const parts = await all;
       const durationMs = Math.max(...parts.map((p) => p.durationMs));
       const drainMs = Math.max(0, Math.max(...parts.map((p) => p.durationMs + p.drainMs)) - durationMs);
       const stopReason = parts.find((p) => p.stopReason)?.stopReason;
       const errorDetails = Object.assign({}, ...parts.map((p) => p.errorDetails)) as Record<string, string>;
       const cutIterations = parts.reduce((sum, p) => sum + p.cutIterations, 0);
-      const engine: EngineResult = { startedAt: job.startAt, durationMs, drainMs, stopReason, errorDetails, cutIterations };
+      const engine: EngineResult = { startedAt: startAt, durationMs, drainMs, stopReason, errorDetails, cutIterations };
       return { summary: agg.summarize(durationMs), engine, abortedBy };
     } finally {
       await Promise.all(threads.map((t) => t.terminate()));
@@ -131,7 +168,10 @@ export function executeInWorkers(plan: Plan, job: Omit<WorkerJob, 'segment'> & {
   })();
   return {
     view: {
-      progress: () => ({ elapsedMs: Math.max(0, epochNow() - job.startAt), totalMs, phase: phaseAt(plan, epochNow() - job.startAt), inFlight: inFlight.reduce((a, b) => a + b, 0) }),
+      progress: () => {
+        const elapsedMs = startAt === undefined ? 0 : Math.max(0, epochNow() - startAt);
+        return { elapsedMs, totalMs, phase: phaseAt(plan, elapsedMs), inFlight: inFlight.reduce((a, b) => a + b, 0) };
+      },
       totals: () => agg.counters(),
       lastSecond: () => agg.lastSecond,
     },
@@ -141,6 +181,17 @@ export function executeInWorkers(plan: Plan, job: Omit<WorkerJob, 'segment'> & {
     },
     done,
   };
+}
+
+/** The setup steps, run once for all workers; their captures are handed to each. */
+async function setupOnce(plan: Plan): Promise<Vars> {
+  if (plan.setup.length === 0) return {};
+  const engine = new Engine(plan);
+  try {
+    return await engine.setup();
+  } finally {
+    await engine.close();
+  }
 }
 
 function phaseAt(plan: Plan, elapsedMs: number): number {

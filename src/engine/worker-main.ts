@@ -1,29 +1,41 @@
-// A worker thread: rebuilds its segment of the plan, runs it, posts encoded intervals once a second.
+// A worker thread: rebuilds its segment of the plan and its engine, reports ready, waits for the start
+// (chosen by the main thread once every worker is ready, with the captures of the setup steps the
+// main thread ran once), runs, posts encoded intervals once a second.
 import { parentPort, workerData } from 'node:worker_threads';
 import { encodeInterval } from '../metrics/aggregator.js';
 import { preparePlan } from '../scenario/prepare.js';
 import { Engine } from './engine.js';
 import { RunError } from '../errors.js';
+import { warmUpMetrics } from './warm-up.js';
+import type { ReadyMessage, StartMessage } from './barrier.js';
 import type { WorkerJob } from './execute.js';
 
 const job = workerData as WorkerJob;
 const port = parentPort!;
 
+type ToWorker = StartMessage | { type: 'stop'; reason?: 'interrupted' | 'slo-abort' };
+
 async function main(): Promise<void> {
   const plan = await preparePlan(job.file, job.env, job.overrides, job.segment);
   const engine = new Engine(plan, {
-    startAt: job.startAt,
     onInterval: (interval) => port.postMessage({ type: 'interval', interval: encodeInterval(interval) }),
     onSecond: () => {
       port.postMessage({ type: 'progress', inFlight: engine.progress().inFlight });
       return null;
     },
   });
-  port.on('message', (msg: { type: string; reason?: 'interrupted' | 'slo-abort' }) => {
-    if (msg.type === 'stop') engine.stop(msg.reason ?? 'interrupted');
+  const start = new Promise<StartMessage>((resolve) => {
+    port.on('message', (msg: ToWorker) => {
+      if (msg.type === 'stop') engine.stop(msg.reason ?? 'interrupted');
+      else if (msg.type === 'start') resolve(msg);
+    });
   });
-  await engine.setup();
-  const result = await engine.run();
+  warmUpMetrics(plan.endpoints, false);
+  // Loaded, nothing sent: the main thread chooses the start once every worker said so.
+  port.postMessage({ type: 'ready' } satisfies ReadyMessage);
+  const { startAt, shared } = await start;
+  engine.useShared(shared);
+  const result = await engine.run(startAt);
   port.postMessage({ type: 'done', result });
   port.close();
 }

@@ -48,6 +48,9 @@ export class Aggregator {
   private current: Interval<Histogram>;
   private readonly openSeconds = new Map<number, SecondAccumulator>();
   private readonly timeline: TimelinePoint[] = [];
+  /** where each finalised second's point is in `timeline`: a late interval amends it, never adds a second */
+  private readonly finalised = new Map<number, number>();
+  private finalBefore = Number.NEGATIVE_INFINITY;
   /** last closed second's figures, for the live progress line */
   lastSecond = { second: -1, requests: 0, errors: 0, p95Ms: 0 };
   /** hears every finalised second (the abortOnFail judge keeps its running window from these) */
@@ -124,7 +127,14 @@ export class Aggregator {
     this.lag.add(interval.lag);
     this.observer?.(interval);
     destroyInterval(interval);
-    this.finaliseSecondsBefore(interval.second + 1 - this.lateSeconds);
+    // Seconds once final stay final: a late interval for one of them is folded in and the point amended now.
+    this.finalBefore = Math.max(this.finalBefore, interval.second + 1 - this.lateSeconds);
+    this.finaliseSecondsBefore(this.finalBefore);
+  }
+
+  /** Finalised timeline points so far, one per second (in the order they were finalised). */
+  timelineSoFar(): readonly TimelinePoint[] {
+    return this.timeline;
   }
 
   absorbEncoded(interval: EncodedInterval): void {
@@ -174,10 +184,21 @@ export class Aggregator {
   private secondAccumulator(second: number): SecondAccumulator {
     let acc = this.openSeconds.get(second);
     if (!acc) {
-      acc = { latency: newHistogram(), requests: 0, errors: 0, dropped: 0 };
+      acc = this.reopen(second) ?? { latency: newHistogram(), requests: 0, errors: 0, dropped: 0 };
       this.openSeconds.set(second, acc);
     }
     return acc;
+  }
+
+  /**
+   * A worker more than `lateSeconds` behind posts a second that is already final: start again from
+   * that second's point, so the late requests are folded into it (finalising replaces it in place).
+   */
+  private reopen(second: number): SecondAccumulator | undefined {
+    const at = this.finalised.get(second);
+    if (at === undefined) return undefined;
+    const point = this.timeline[at]!;
+    return { latency: decodeHistogram(point.histogram), requests: point.requests, errors: point.errors, dropped: point.dropped };
   }
 
   private finaliseSecondsBefore(limit: number): void {
@@ -196,9 +217,14 @@ export class Aggregator {
         maxMs,
         histogram: encodeHistogram(acc.latency),
       };
-      this.timeline.push(point);
-      this.onSecond?.(point, acc.latency);
-      this.lastSecond = { second, requests: acc.requests, errors: acc.errors, p95Ms: point.p95Ms };
+      const at = this.finalised.get(second);
+      if (at !== undefined) this.timeline[at] = point;
+      else {
+        this.finalised.set(second, this.timeline.push(point) - 1);
+        // The abortOnFail judge hears each second once (a late amendment is for the final figures).
+        this.onSecond?.(point, acc.latency);
+      }
+      if (second >= this.lastSecond.second) this.lastSecond = { second, requests: acc.requests, errors: acc.errors, p95Ms: point.p95Ms };
       acc.latency.destroy();
       this.openSeconds.delete(second);
     }
