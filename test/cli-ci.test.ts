@@ -65,8 +65,9 @@ describe('bench run on CI — 5% errors against error_rate < 1%, with a secret b
     expect(summary.trimEnd()).toBe(markdown.trimEnd());
   });
 
-  it('prints one ::error annotation per failed SLO on stdout (GITHUB_ACTIONS=true)', () => {
-    const annotations = run.stdout.split('\n').filter((line) => line.startsWith('::error'));
+  it('prints one ::error annotation per failed SLO on stderr (GITHUB_ACTIONS=true), never on stdout', () => {
+    expect(run.stdout).not.toContain('::error');
+    const annotations = run.stderr.split('\n').filter((line) => line.startsWith('::error'));
     expect(annotations).toHaveLength(1);
     expect(annotations[0]).toContain('error_rate < 1%');
   });
@@ -145,5 +146,50 @@ describe('bench run — stopping early', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+// Issue 11, hole 7: under --json, stdout is the JSON and nothing else, also on GitHub Actions with a
+// failing SLO (the ::error annotations go to stderr, which the Actions runner reads as well).
+describe('--json on GitHub Actions with a failing SLO', () => {
+  let server: TestServer;
+  const out = tempDir();
+  const runDir = join(out.path, 'run');
+  const actions = { GITHUB_ACTIONS: 'true' };
+
+  beforeAll(async () => {
+    await ensureBuilt();
+    server = await startServer((_req, res) => setTimeout(() => res.end('slow'), 30));
+  });
+  afterAll(async () => {
+    await server.close();
+    out.remove();
+  });
+
+  it('bench run --json prints only result.json on stdout; the annotation is on stderr', async () => {
+    const run = await runCli(['run', fixture('failing-slo.yml'), '--target', server.url, '--out', runDir, '--json'], { env: actions, timeoutMs: 20_000 });
+    expect(run.code).toBe(1);
+    const result = JSON.parse(run.stdout);
+    expect(result.pass).toBe(false);
+    expect(result.totals.requests).toBe(server.requests());
+    expect(run.stdout).not.toContain('::error');
+    expect(run.stderr.split('\n').filter((l) => l.startsWith('::error'))).toHaveLength(1);
+  });
+
+  it('bench merge --json prints only the merged result on stdout', async () => {
+    const merged = join(out.path, 'merged');
+    const run = await runCli(['merge', join(runDir, 'result.json'), '--out', merged, '--json', '--quiet'], { env: actions, timeoutMs: 10_000 });
+    expect(run.code).toBe(1);
+    const result = JSON.parse(run.stdout);
+    expect(result.pass).toBe(false);
+    expect(result.totals.requests).toBe(readJson(join(runDir, 'result.json')).totals.requests);
+    expect(run.stderr).toContain('::error');
+  });
+
+  it('bench compare --json prints only the comparison on stdout', async () => {
+    const file = join(runDir, 'result.json');
+    const run = await runCli(['compare', file, file, '--json'], { env: actions, timeoutMs: 10_000 });
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).overall.regressed).toBe(false);
   });
 });

@@ -42,7 +42,7 @@ export function writeReports(result: RunResult, options: WriteOptions): string[]
   return written;
 }
 
-/** GitHub Actions: the Markdown report in the job summary, an ::error per failed SLO. */
+/** GitHub Actions: the Markdown report in the job summary, an ::error per failed SLO (on stderr). */
 export function publishToCi(result: RunResult, options: Pick<WriteOptions, 'env' | 'redact' | 'log'>): void {
   const summary = options.env.GITHUB_STEP_SUMMARY;
   if (summary) {
@@ -57,7 +57,8 @@ export function publishToCi(result: RunResult, options: Pick<WriteOptions, 'env'
       if (slo.pass) continue;
       const where = slo.endpoint ? ` (${slo.endpoint})` : '';
       const actual = slo.actual === null ? 'no data' : formatSloValue(slo.actual, slo.unit);
-      process.stdout.write(options.redact(`::error title=SLO failed: ${slo.expr}${where}::${result.scenario}: ${slo.expr}${where} — actual ${actual}, threshold ${formatSloValue(slo.threshold, slo.unit)}`) + '\n');
+      // stderr, never stdout: under --json stdout carries the JSON and nothing else (the runner reads both).
+      options.log(options.redact(`::error title=SLO failed: ${slo.expr}${where}::${result.scenario}: ${slo.expr}${where} — actual ${actual}, threshold ${formatSloValue(slo.threshold, slo.unit)}`));
     }
   }
 }
