@@ -81,7 +81,8 @@ describe('bench compare and A/B runs', () => {
     const dir = join(out.path, 'ab');
     const args = ['run', fixture('compare.yml'), '--target', `fast=${fast.url}`, '--target', `slow=${slow.url}`];
     const run = await runCli([...args, '--rounds', '2', '--duration', '1s', '--out', dir], { timeoutMs: 30_000 });
-    expect(run.code).toBe(0);
+    // The default bounds gate an A/B run like `compare` (issue 11): 15 ms on a ~1 ms server is a regression.
+    expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/round 1\/2 · fast/);
     expect(run.stderr).toMatch(/round 2\/2 · slow/);
     for (const file of ['comparison.json', 'comparison.md', 'comparison.html']) expect(existsSync(join(dir, file)), file).toBe(true);
@@ -103,5 +104,26 @@ describe('bench compare and A/B runs', () => {
       expect(rounds.every((n) => n > 0), side).toBe(true);
       expect(readJson(join(dir, side, 'result.json')).totals.requests, side).toBe(rounds[0]! + rounds[1]!);
     }
+  });
+
+  // Issue 11, hole 5: the documented `--max-regression` is accepted by an A/B run and gates it.
+  it('an A/B run with --max-regression 10% exits 1 against a 15 ms slower target', async () => {
+    const dir = join(out.path, 'ab-gate-slow');
+    const run = await runCli(['run', fixture('compare.yml'), '--target', `fast=${fast.url}`, '--target', `slow=${slow.url}`,
+      '--rounds', '2', '--duration', '1s', '--max-regression', '10%', '--out', dir, '--quiet'], { timeoutMs: 30_000 });
+    expect(run.stderr).not.toMatch(/unknown option/);
+    expect(run.code).toBe(1);
+    const comparison = readJson(join(dir, 'comparison.json'));
+    expect(comparison.overall.regressed).toBe(true);
+    expect(totalRow(comparison, 'p50').verdict).toBe('regression');
+  });
+
+  it('an A/B run with --max-regression 10% exits 0 when both targets are the same server', async () => {
+    const dir = join(out.path, 'ab-gate-same');
+    const run = await runCli(['run', fixture('compare.yml'), '--target', `a=${fast.url}`, '--target', `b=${fast.url}`,
+      '--rounds', '2', '--duration', '1s', '--max-regression', '10%', '--out', dir, '--quiet'], { timeoutMs: 30_000 });
+    expect(run.stderr).not.toMatch(/unknown option/);
+    expect(run.code).toBe(0);
+    expect(readJson(join(dir, 'comparison.json')).overall.regressed).toBe(false);
   });
 });

@@ -45,14 +45,22 @@ export interface AbOutcome {
   interrupted: boolean;
 }
 
+/** Exit codes: 130 interrupted; 1 an SLO failed on either side or the comparison found a regression; else 0. */
 export async function abCommand(file: string, targets: NamedTarget[], flags: AbFlags, io: Console): Promise<number> {
   const outcome = await runAb(file, targets, flags, io);
+  return abExitCode(outcome);
+}
+
+export function abExitCode(outcome: Pick<AbOutcome, 'interrupted' | 'combined' | 'comparison'>): number {
   if (outcome.interrupted) return EXIT.interrupted;
-  return outcome.combined.every((r) => r.pass) ? EXIT.ok : EXIT.sloFailed;
+  if (!outcome.combined.every((r) => r.pass)) return EXIT.sloFailed;
+  return outcome.comparison.overall.regressed ? EXIT.sloFailed : EXIT.ok;
 }
 
 export async function runAb(file: string, targets: NamedTarget[], flags: AbFlags, io: Console, label = 'ab'): Promise<AbOutcome> {
   const rounds = roundCount(flags.rounds);
+  // Read before any load is sent: a typo in the bound must not cost the user every round first.
+  const bounds = flags.maxRegression ? parseRegressionBounds(flags.maxRegression) : defaultRegressionBounds();
   const outDir = resolve(flags.out ?? `${defaultOutDir(label, Date.now())}`);
   const perTarget = new Map<string, RunResult[]>(targets.map((t) => [t.name, []]));
   const secrets = new Set<string>();
@@ -77,7 +85,6 @@ export async function runAb(file: string, targets: NamedTarget[], flags: AbFlags
     writeReports(result, { outDir: join(outDir, targets[i]!.name), redact, env: io.env, log: io.err });
     if (!flags.quiet && !flags.json) io.err(`\n── ${targets[i]!.name} (${rounds} round${rounds === 1 ? '' : 's'}) ──\n${reporters.terminal(result, { color: flags.color, redact })}`);
   });
-  const bounds = flags.maxRegression ? parseRegressionBounds(flags.maxRegression) : defaultRegressionBounds();
   const [a, b] = targets as [NamedTarget, NamedTarget];
   const comparison = compareResults(combined[0]!, combined[1]!, {
     bounds,
