@@ -1,6 +1,6 @@
 // Acceptance (issue 6): `bench compare` and A/B runs end to end, a fast server against one 15 ms slower.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, type TestServer } from './helpers/servers.js';
 import { ensureBuilt, fixture, readJson, runCli, tempDir } from './helpers/cli.js';
@@ -125,5 +125,41 @@ describe('bench compare and A/B runs', () => {
     expect(run.stderr).not.toMatch(/unknown option/);
     expect(run.code).toBe(0);
     expect(readJson(join(dir, 'comparison.json')).overall.regressed).toBe(false);
+  });
+
+  // Issue 11, hole 10: a damaged result file is the user's input problem (exit 2, naming the file), not a bug.
+  describe('a damaged result.json given to compare, report or merge', () => {
+    const damaged = (name: string, damage: (r: any) => void): string => {
+      const result = readJson(fastResult);
+      damage(result);
+      const file = join(out.path, `${name}.json`);
+      writeFileSync(file, JSON.stringify(result));
+      return file;
+    };
+    const cases: Array<[string, (r: any) => void, RegExp]> = [
+      ['corrupt-totals-histogram', (r) => (r.totals.histogram = r.totals.histogram.slice(0, 40) + 'AAAA' + r.totals.histogram.slice(44)), /totals\.histogram/],
+      ['truncated-endpoint-histogram', (r) => (r.endpoints[0].histogram = r.endpoints[0].histogram.slice(0, 24)), /endpoints\[0\]\.histogram/],
+      ['corrupt-timeline-histogram', (r) => (r.timeline[0].histogram = 'HISTFAAAACB4nJNpmSzMwMDAxAABzAwQMAoGAlIxkqoQ'), /timeline\[0\]\.histogram/],
+      ['wrong-schema-requests', (r) => (r.totals.requests = 'many'), /totals\.requests/],
+      ['wrong-schema-endpoint', (r) => (r.endpoints[0] = { name: 'x' }), /endpoints\[0\]/],
+    ];
+    for (const [name, damage, field] of cases) {
+      it(`${name}: exit 2 naming the file and the field, for compare, report and merge`, async () => {
+        const file = damaged(name, damage);
+        const runs = await Promise.all([
+          runCli(['compare', fastResult, file], { timeoutMs: 10_000 }),
+          runCli(['compare', file, fastResult, '--json'], { timeoutMs: 10_000 }),
+          runCli(['report', file, '--format', 'md'], { timeoutMs: 10_000 }),
+          runCli(['merge', file, '--out', join(out.path, `merged-${name}`)], { timeoutMs: 10_000 }),
+        ]);
+        for (const run of runs) {
+          expect(run.stderr).not.toContain('internal error');
+          expect(run.code, run.stderr).toBe(2);
+          expect(run.stderr).toContain(`${name}.json`);
+          expect(run.stderr).toMatch(field);
+          expect(run.stderr.trim().split('\n')).toHaveLength(1);
+        }
+      });
+    }
   });
 });
