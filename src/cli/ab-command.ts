@@ -9,7 +9,7 @@ import { combineRounds } from '../merge/rounds.js';
 import { makeRedactor, reporters } from '../report/index.js';
 import { runScenario, type RunFlags } from './run-command.js';
 import { emitComparison } from './compare-command.js';
-import { writeReports } from './write-reports.js';
+import { exitCodeAfterWriting, writeReports } from './write-reports.js';
 import { defaultOutDir } from './out-dir.js';
 import type { Console } from './console.js';
 
@@ -43,6 +43,8 @@ export interface AbOutcome {
   comparison: Comparison;
   outDir: string;
   interrupted: boolean;
+  /** a side's result.json or comparison.json could not be written (a full disk): logged already */
+  recordMissing: boolean;
 }
 
 /** Exit codes: 130 interrupted; 1 an SLO failed on either side or the comparison found a regression; else 0. */
@@ -51,10 +53,11 @@ export async function abCommand(file: string, targets: NamedTarget[], flags: AbF
   return abExitCode(outcome);
 }
 
-export function abExitCode(outcome: Pick<AbOutcome, 'interrupted' | 'combined' | 'comparison'>): number {
+export function abExitCode(outcome: Pick<AbOutcome, 'interrupted' | 'combined' | 'comparison' | 'recordMissing'>): number {
   if (outcome.interrupted) return EXIT.interrupted;
   if (!outcome.combined.every((r) => r.pass)) return EXIT.sloFailed;
-  return outcome.comparison.overall.regressed ? EXIT.sloFailed : EXIT.ok;
+  if (outcome.comparison.overall.regressed) return EXIT.sloFailed;
+  return outcome.recordMissing ? EXIT.runFailed : EXIT.ok;
 }
 
 export async function runAb(file: string, targets: NamedTarget[], flags: AbFlags, io: Console, label = 'ab'): Promise<AbOutcome> {
@@ -81,8 +84,10 @@ export async function runAb(file: string, targets: NamedTarget[], flags: AbFlags
   }
   const redact = makeRedactor([...secrets]);
   const combined = targets.map((t) => combineRounds(perTarget.get(t.name)!, t.name));
+  let recordMissing = false;
   combined.forEach((result, i) => {
-    writeReports(result, { outDir: join(outDir, targets[i]!.name), redact, env: io.env, log: io.err });
+    const reports = writeReports(result, { outDir: join(outDir, targets[i]!.name), redact, env: io.env, log: io.err });
+    if (exitCodeAfterWriting(EXIT.ok, reports) !== EXIT.ok) recordMissing = true;
     if (!flags.quiet && !flags.json) io.err(`\n── ${targets[i]!.name} (${rounds} round${rounds === 1 ? '' : 's'}) ──\n${reporters.terminal(result, { color: flags.color, redact })}`);
   });
   const [a, b] = targets as [NamedTarget, NamedTarget];
@@ -92,10 +97,10 @@ export async function runAb(file: string, targets: NamedTarget[], flags: AbFlags
     headLabel: b.name,
     rounds: { base: perTarget.get(a.name)!, head: perTarget.get(b.name)! },
   });
-  emitComparison(comparison, { json: flags.json, out: outDir, color: flags.color }, io);
+  if (!emitComparison(comparison, { json: flags.json, out: outDir, color: flags.color }, io)) recordMissing = true;
   if (!flags.quiet) io.err(sideBySideVerdict(comparison));
   if (!flags.quiet) io.err(`bench: reports and comparison written to ${outDir}`);
-  return { combined, comparison, outDir, interrupted };
+  return { combined, comparison, outDir, interrupted, recordMissing };
 }
 
 /** A B, then B A, then A B …: mirrored pairs cancel a linear drift. */

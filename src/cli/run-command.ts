@@ -12,7 +12,7 @@ import { makeRedactor } from '../report/redact.js';
 import { reporters } from '../report/index.js';
 import { startProgress } from './progress.js';
 import { onInterrupt } from './signals.js';
-import { formatSloValue, writeReports } from './write-reports.js';
+import { exitCodeAfterWriting, formatSloValue, writeReports } from './write-reports.js';
 import { describeTarget, preflight } from './target.js';
 import { prepareOutDir } from './out-dir.js';
 import type { Console } from './console.js';
@@ -81,7 +81,7 @@ export async function runScenario(file: string, flags: RunFlags, io: Console, la
     releaseSignals();
   }
   const result = buildResult(plan, ran.summary, { startedAt: ran.engine.startedAt, durationMs: ran.engine.durationMs, stopReason: ran.engine.stopReason, segment });
-  writeReports(result, { outDir, redact, env: flags.noCiPublish ? {} : io.env, log });
+  const reports = writeReports(result, { outDir, redact, env: flags.noCiPublish ? {} : io.env, log });
 
   if (flags.json) io.out(reporters.json(result, { color: false, redact }));
   // --json moves the machine-readable result to stdout; the human summary stays, on stderr.
@@ -93,7 +93,7 @@ export async function runScenario(file: string, flags: RunFlags, io: Console, la
   }
   if (ran.abortedBy && !flags.quiet) log(`bench: stopped early: "${ran.abortedBy.expr}" failed over its window (abortOnFail)`);
   if (!flags.quiet) log(`bench: reports written to ${outDir}`);
-  return { result, outDir, exitCode: exitCodeFor(result), secrets: plan.secrets };
+  return { result, outDir, exitCode: exitCodeAfterWriting(exitCodeFor(result), reports), secrets: plan.secrets };
 }
 
 export function exitCodeFor(result: RunResult): number {
