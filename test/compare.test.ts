@@ -88,24 +88,38 @@ const bounds10 = parseRegressionBounds('10%');
 
 describe('parseRegressionBounds', () => {
   it.each([
-    ['10%', 'p99', { value: 10, unit: '%' }],
+    ['10%', 'p99', { value: 10, unit: '%', floorMs: 10 }],
+    ['10%', 'p50', { value: 10, unit: '%', floorMs: 2 }],
+    ['10%', 'p95', { value: 10, unit: '%', floorMs: 5 }],
     ['10%', 'error_rate', { value: 1, unit: 'pp' }],
+    ['10%', 'max', null],
+    ['10%', 'rps', null],
+    ['10%+2ms', 'p99', { value: 10, unit: '%', floorMs: 2 }],
     ['10%,error_rate=20%', 'error_rate', { value: 20, unit: '%' }],
-    ['p99=15%,error_rate=0.5pp,rps=5%', 'p99', { value: 15, unit: '%' }],
+    ['p99=15%,error_rate=0.5pp,rps=5%', 'p99', { value: 15, unit: '%', floorMs: 10 }],
     ['p99=15%,error_rate=0.5pp,rps=5%', 'error_rate', { value: 0.5, unit: 'pp' }],
     ['p99=15%,error_rate=0.5pp,rps=5%', 'rps', { value: 5, unit: '%' }],
-    ['p99=15%,error_rate=0.5pp,rps=5%', 'p50', { value: 10, unit: '%' }],
-    [' 20% , P95 = 3.5% ', 'p95', { value: 3.5, unit: '%' }],
-    [' 20% , P95 = 3.5% ', 'mean', { value: 20, unit: '%' }],
+    ['p99=15%,error_rate=0.5pp,rps=5%', 'p50', null],
+    ['p95=50%', 'p95', { value: 50, unit: '%', floorMs: 5 }],
+    ['p95=50%', 'p50', null],
+    ['p95=50%', 'error_rate', null],
+    ['p99=5ms', 'p99', { value: 0, unit: '%', floorMs: 5 }],
+    ['p50=10%+0ms', 'p50', { value: 10, unit: '%', floorMs: 0 }],
+    ['max=20%+1.5ms', 'max', { value: 20, unit: '%', floorMs: 1.5 }],
+    [' 20% , P95 = 3.5% ', 'p95', { value: 3.5, unit: '%', floorMs: 5 }],
+    [' 20% , P95 = 3.5% ', 'mean', { value: 20, unit: '%', floorMs: 2 }],
   ] as const)('%s → %s %o', (text, metric, expected) => {
     expect(parseRegressionBounds(text)[metric]).toEqual(expected);
   });
 
-  it('defaults to 10% for latencies and rps, 1pp for the error rate', () => {
+  it('defaults to 10% plus a floor for latencies, 1pp for the error rate; max and rps are not gated', () => {
     const d = defaultRegressionBounds();
-    expect(d.p95).toEqual({ value: 10, unit: '%' });
-    expect(d.rps).toEqual({ value: 10, unit: '%' });
+    expect(d.p50).toEqual({ value: 10, unit: '%', floorMs: 2 });
+    expect(d.p95).toEqual({ value: 10, unit: '%', floorMs: 5 });
+    expect(d.p99).toEqual({ value: 10, unit: '%', floorMs: 10 });
     expect(d.error_rate).toEqual({ value: 1, unit: 'pp' });
+    expect(d.max).toBeNull();
+    expect(d.rps).toBeNull();
   });
 
   it.each([
@@ -119,6 +133,10 @@ describe('parseRegressionBounds', () => {
     ['p99=10%,p99=20%', /p99 is given twice/],
     ['10%,20%', /one bare bound/],
     ['p99=10%,', /expected/],
+    ['10%2ms', /cannot read bound/],
+    ['+2ms', /cannot read bound/],
+    ['rps=5%+2ms', /latency metrics only/],
+    ['error_rate=1pp+1ms', /latency metrics only/],
   ])('rejects %j with one clear line', (text, message) => {
     let error: unknown;
     try { parseRegressionBounds(text); } catch (e) { error = e; }
@@ -169,7 +187,7 @@ describe('compareResults', () => {
     expect(c.overall.regressed).toBe(false);
   });
 
-  it('sees no significant change when the slowdown is within a very noisy timeline', () => {
+  it('calls a slowdown past the bound but within a very noisy timeline inconclusive, not a regression', () => {
     const noisyBase = buildResult(steady(10, 100, noisy(LEVELS, 0)), 10_000);
     // Same per-second levels in another order, all 15 ms slower: the same distribution shifted.
     const noisyHead = buildResult(steady(10, 100, noisy([...LEVELS].reverse(), 15)), 10_000);
@@ -178,9 +196,10 @@ describe('compareResults', () => {
       const r = row(c, metric);
       expect(r.pastBound, metric).toBe(true); // past the bound: only the noise estimate keeps it from failing
       expect(r.noise!).toBeGreaterThan(Math.abs(r.delta!));
-      expect(r.verdict).toBe('no significant change');
+      expect(r.verdict).toBe('inconclusive');
     }
     expect(c.overall.regressed).toBe(false);
+    expect(c.overall.summary).toMatch(/inconclusive \(past the bound, within the noise: not enough data to tell\)/);
   });
 
   it('flags an error-rate rise past the default 1pp bound', () => {
@@ -204,14 +223,17 @@ describe('compareResults', () => {
     expect(row(c, 'p50', 'get-product').verdict).toBe('no significant change');
   });
 
-  it('falls back to the bound alone for runs too short to estimate noise', () => {
+  it('says so when runs are too short for blocks, and falls back to the values\u2019 own sampling error', () => {
     const short = buildResult(steady(3, 100, quiet(0)), 3_000);
     const slower = buildResult(steady(3, 100, quiet(15)), 3_000);
-    const c = compareResults(short, slower, { bounds: parseRegressionBounds('10%,p99=20%') });
-    expect(c.method).toContain('fewer than 5 full seconds');
-    expect(row(c, 'p50').noise).toBeNull();
-    expect(row(c, 'p50').verdict).toBe('regression'); // ≈ +20% > 10%
-    expect(row(c, 'p99').verdict).toBe('no significant change'); // ≈ +15% < 20%
+    const c = compareResults(short, slower, { bounds: parseRegressionBounds('10%,p99=20%,max=10%') });
+    expect(c.method).toContain('no run-to-run noise estimate (two single runs shorter than 5 full seconds)');
+    expect(c.test).toMatchObject({ kind: 'sampling', samples: { base: 300, head: 300 } });
+    expect(row(c, 'p50').test).toBe('sampling');
+    expect(row(c, 'p50').verdict).toBe('regression'); // ≈ +20% > 10%, far past its sampling error
+    expect(row(c, 'p99').verdict).toBe('worse'); // ≈ +15% < 20%
+    // max has no sampling error: the bound alone decides, and the row says so
+    expect(row(c, 'max')).toMatchObject({ test: 'bound-only', noise: null, verdict: 'regression' });
     expect(compareResults(short, short, { bounds: bounds10 }).overall.regressed).toBe(false);
   });
 });
@@ -223,19 +245,25 @@ describe('compareResults with A/B rounds', () => {
   const round = (level: number, shift: number) => buildResult(steady(5, 50, (_s, f) => level * (0.9 + 0.2 * f) + shift), 5_000);
   const rounds = { base: [40, 80, 120].map((l) => round(l, 0)), head: [120, 40, 80].map((l) => round(l, 15)) };
 
-  it('uses the spread across rounds instead of the timeline', () => {
-    expect(row(compareResults(quietBase, quietHead, { bounds: bounds10 }), 'p95').verdict).toBe('regression');
-    const c = compareResults(quietBase, quietHead, { bounds: bounds10, rounds });
+  it('uses Welch\u2019s t on the spread across rounds instead of the timeline, Bonferroni over the gated metrics', () => {
+    const five = parseRegressionBounds('p50=10%,p90=10%,p95=10%,p99=10%,mean=10%');
+    expect(row(compareResults(quietBase, quietHead, { bounds: five }), 'p95').verdict).toBe('regression');
+    const c = compareResults(quietBase, quietHead, { bounds: five, rounds });
     expect(c.method).toContain('3 base and 3 head alternating rounds');
+    // one endpoint: its rows repeat the totals and are not tested again, so the family is the 5 named metrics
+    expect(c.test).toEqual({ kind: 'rounds', samples: { base: 3, head: 3 }, family: 5, alpha: 0.05 });
     const r = row(c, 'p95');
-    expect(r.verdict).toBe('no significant change');
-    // noise = 2·√(SE_base² + SE_head²), SE = stdev of the rounds' p95 / √3
+    expect(r.verdict).toBe('inconclusive');
+    // noise = t(two-sided 0.05/5, df) · √(SE_base² + SE_head²), SE = stdev of the rounds' p95 / √3. Both sides have
+    // the same spread, so Welch's df is 3 + 3 − 2 = 4, and the table's t(0.995, 4) is 4.604.
     const se = (runs: RunResult[]) => {
       const xs = runs.map((run) => percentileMs(decodeHistogram(run.totals.histogram), 95));
       const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
       return Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (xs.length - 1)) / Math.sqrt(xs.length);
     };
-    expect(r.noise!).toBeCloseTo(2 * Math.hypot(se(rounds.base), se(rounds.head)), 6);
+    expect(se(rounds.head) / se(rounds.base)).toBeCloseTo(1, 2); // equal up to HDR bucket rounding
+    expect(r.noise! / Math.hypot(se(rounds.base), se(rounds.head))).toBeCloseTo(4.604, 2);
+    expect(r.test).toBe('rounds');
   });
 
   it('finds a regression when the rounds agree with each other', () => {
@@ -274,7 +302,9 @@ describe('comparison renderers', () => {
     expect(plain).toMatch(/│   p95 .*│ regression/);
     expect(plain).toMatch(/│ checkout +│ +— │ +200 req │.*│ only in head: v2 <new> +│/);
     expect(plain).toContain('REGRESSION:');
-    expect(plain).toContain('method: significant: |Δ| > 2·√(SE_base² + SE_head²)');
+    expect(plain).toContain("test: Welch's t on 10 + 10 within-run blocks (no run-to-run noise estimate: use --rounds) · 11 gated metrics tested · α 5% family-wise (Bonferroni)");
+    expect(plain).toContain("method: Welch's t-test on 10 one-second blocks (base)");
+    expect(plain).toMatch(/│   max .*│ worse \(not gated\)/);
     expect(renderComparisonTerminal(c, { color: true })).toMatch(/\u001b\[31m/);
   });
 
