@@ -90,6 +90,7 @@ describe('parseRegressionBounds', () => {
   it.each([
     ['10%', 'p99', { value: 10, unit: '%', floorMs: 10 }],
     ['10%', 'p50', { value: 10, unit: '%', floorMs: 2 }],
+    ['10%', 'p90', { value: 10, unit: '%', floorMs: 5 }],
     ['10%', 'p95', { value: 10, unit: '%', floorMs: 5 }],
     ['10%', 'error_rate', { value: 1, unit: 'pp' }],
     ['10%', 'max', null],
@@ -345,5 +346,97 @@ describe('side-by-side verdict line', () => {
     const line = sideBySideVerdict(compareResults(run(0), run(0), { bounds, baseLabel: 'a', headLabel: 'b' }));
     expect(line).toMatch(/Neither is measurably faster\.$/);
     expect(line).not.toMatch(/worse at|better at/);
+  });
+});
+
+// ───────────── issue 11, hole 6: verdicts that never call noise a regression ─────────────
+
+describe('what --max-regression gates', () => {
+  // +20% on the median, +60% on p95 (and both far past their floors): a slow tail and a slower body.
+  const base = buildResult(steady(10, 100, (_s, f) => (f < 0.9 ? 50 : 100)), 10_000);
+  const head = buildResult(steady(10, 100, (_s, f) => (f < 0.9 ? 60 : 160)), 10_000);
+
+  it('p95=50% gates p95 only: a median 20% slower is reported, not a regression', () => {
+    const c = compareResults(base, head, { bounds: parseRegressionBounds('p95=70%') });
+    expect(row(c, 'p50').delta).toBeCloseTo(10, 0);
+    expect(row(c, 'p50').verdict).not.toBe('regression');
+    expect(row(c, 'mean').verdict).not.toBe('regression');
+    expect(row(c, 'p95').verdict).toBe('worse'); // +60% < 70%
+    expect(c.overall.regressed).toBe(false);
+    const gated = compareResults(base, head, { bounds: parseRegressionBounds('p95=50%') });
+    expect(row(gated, 'p95').verdict).toBe('regression');
+    expect(allRows(gated).filter((r) => r.verdict === 'regression' && !r.sameAs).map((r) => r.metric)).toEqual(['p95']);
+    expect(row(gated, 'p95', 'get-product').sameAs).toBe('total p95'); // the only endpoint is the whole run
+  });
+});
+
+describe('one delta, one verdict', () => {
+  it('with 97 requests p99 is max: gating both counts the change once', () => {
+    const base = buildResult(steady(1, 97, (_s, f) => 10 + 10 * f), 1_000);
+    const head = buildResult(steady(1, 97, (_s, f) => 10 + 10 * f + (f > 0.985 ? 30 : 0)), 1_000);
+    const c = compareResults(base, head, { bounds: parseRegressionBounds('p99=10%,max=10%') });
+    expect(row(c, 'p99').base).toBe(row(c, 'max').base);
+    expect(row(c, 'p99').head).toBe(row(c, 'max').head);
+    const regressions = [c.totals, ...c.endpoints].flatMap((s) => s.rows.filter((r) => r.verdict === 'regression' && !r.sameAs));
+    expect(regressions.map((r) => r.metric)).toEqual(['p99']);
+    expect(row(c, 'max').sameAs).toBe('p99');
+    expect(c.overall.summary).toMatch(/^REGRESSION: 1 metric past the bound: total p99/);
+  });
+
+  it('by default max is not gated, so a lone slow request is never a second regression', () => {
+    const base = buildResult(steady(1, 97, (_s, f) => 10 + 10 * f), 1_000);
+    const head = buildResult(steady(1, 97, (_s, f) => 10 + 10 * f + (f > 0.985 ? 30 : 0)), 1_000);
+    const c = compareResults(base, head, { bounds: defaultRegressionBounds() });
+    expect(row(c, 'max').gated).toBe(false);
+    expect(row(c, 'max').verdict).not.toBe('regression');
+  });
+});
+
+describe('family-wise false alarms on unchanged servers', () => {
+  /** One round: a server whose level wobbles from round to round (±20%) and second to second. */
+  const serverRound = (rand: () => number, endpoints: number, shiftMs = 0) => {
+    const level = 2 * (0.8 + 0.4 * rand());
+    const requests: Req[] = [];
+    for (let s = 0; s < 2; s++) {
+      const secondLevel = level * (0.9 + 0.2 * rand());
+      for (let i = 0; i < 60; i++) {
+        const tail = rand() < 0.02 ? 5 + 20 * rand() : 0;
+        requests.push({ second: s, ms: secondLevel * (0.5 + rand()) + tail + shiftMs, endpoint: `e${i % endpoints}` });
+      }
+    }
+    return buildResult(requests, 2_000);
+  };
+  const merge = (runs: RunResult[]) => runs[0]!; // the point values; rounds carry the spread
+
+  it('100 A/B comparisons (3 rounds a side, 3 endpoints, every default metric) flag at most 5% — and a 10 ms change is found in every one', () => {
+    const rand = prng(7);
+    let falseAlarms = 0;
+    let found = 0;
+    const N = 100;
+    for (let n = 0; n < N; n++) {
+      const rounds = { base: [0, 1, 2].map(() => serverRound(rand, 3)), head: [0, 1, 2].map(() => serverRound(rand, 3)) };
+      const c = compareResults(merge(rounds.base), merge(rounds.head), { bounds: defaultRegressionBounds(), rounds });
+      if (c.overall.regressed) falseAlarms++;
+      const slower = [0, 1, 2].map(() => serverRound(rand, 3, 10));
+      if (compareResults(merge(rounds.base), merge(slower), { bounds: defaultRegressionBounds(), rounds: { base: rounds.base, head: slower } }).overall.regressed) found++;
+    }
+    if (process.env.BENCH_REPORT_FIGURES) console.log(`false alarms ${falseAlarms}/${N}, found ${found}/${N}`);
+    expect(falseAlarms).toBeLessThanOrEqual(N * 0.05);
+    expect(found).toBe(N);
+  });
+});
+
+describe('per-second blocks cover the load window only', () => {
+  it('leaves out a partial last second and the drain seconds after the load', () => {
+    const base = buildResult(steady(10, 100, quiet(0)), 10_000);
+    const head = buildResult([...steady(10, 100, quiet(0)), ...steady(1, 3, () => 50).map((r) => ({ ...r, second: 10 }))], 11_000);
+    // 10 full seconds of load, then a stub second with 3 requests: marked partial (a load window that does not
+    // end on a whole second), or past the load window (the drain, waiting for the last responses).
+    const partial = { ...head, timeline: head.timeline.map((p) => (p.second === 10 ? { ...p, partial: true } : p)) };
+    const drained = { ...head, durationMs: 10_000, drainMs: 400 };
+    for (const run of [partial, drained]) {
+      const c = compareResults(base, run, { bounds: parseRegressionBounds('rps=5%') });
+      expect(c.method).toContain('10 one-second blocks (head)');
+    }
   });
 });

@@ -109,7 +109,7 @@ export function roundOrder<T>(targets: readonly T[], round: number): T[] {
 }
 
 function roundCount(text: string | undefined): number {
-  const n = Number(text ?? 2);
+  const n = Number(text ?? 3);
   if (!Number.isInteger(n) || n < 1 || n > 100) throw new UsageError(`--rounds: "${text}" is not a whole number from 1 to 100`);
   return n;
 }

@@ -52,7 +52,7 @@ export function buildProgram(io: Console, setExit: (code: number) => void): Comm
     .option('--workers <n>', 'worker threads, each running an exact segment of the load')
     .option('--segment <i/N>', 'run segment i of N of the load (or env BENCH_SEGMENT)')
     .option('--start-at <iso>', 'wait until this time to start (segments start together)')
-    .option('--rounds <n>', 'A/B: alternating rounds per target', '2')
+    .option('--rounds <n>', 'A/B: alternating rounds per target (3 or more give the t-test some power)', '3')
     .option('--max-regression <bounds>', 'A/B: exit 1 on a regression past these bounds (as for compare; e.g. 10% or p95=10%+2ms)')
     .option('--max-rate <n>', 'refuse any phase above N arrivals/s')
     .option('--preflight', 'check the target answers before the run; exit 3 fast if not')
