@@ -123,6 +123,17 @@ describe('bench compare and A/B runs', () => {
     expect(comparison.test).toMatchObject({ kind: 'rounds', samples: { base: 3, head: 3 } }); // the default --rounds
   });
 
+  it('a bad --max-regression fails at once (exit 2, nothing sent); on a single-target run it says to use compare', async () => {
+    const before = fast.requests() + slow.requests();
+    const bad = await runCli(['run', fixture('compare.yml'), '--target', `fast=${fast.url}`, '--target', `slow=${slow.url}`, '--max-regression', 'p95=fast'], { timeoutMs: 10_000 });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--max-regression "p95=fast": cannot read bound/);
+    const single = await runCli(['run', fixture('compare.yml'), '--target', fast.url, '--max-regression', '10%'], { timeoutMs: 10_000 });
+    expect(single.code).toBe(2);
+    expect(single.stderr).toMatch(/--max-regression gates an A\/B run.*bench compare/);
+    expect(fast.requests() + slow.requests()).toBe(before);
+  });
+
   it('an A/B run with --max-regression 10% exits 0 when both targets are the same server', async () => {
     const dir = join(out.path, 'ab-gate-same');
     const run = await runCli(['run', fixture('compare.yml'), '--target', `a=${fast.url}`, '--target', `b=${fast.url}`,
