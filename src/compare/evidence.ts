@@ -103,7 +103,9 @@ const Z95 = 1.959964;
 
 function samplingError(stats: Stats, metric: CompareMetric, durationMs: number): SideError | null {
   const n = stats.requests;
-  if (metric === 'error_rate') return { se: Math.sqrt((stats.errorRate * (1 - stats.errorRate)) / n), df: Infinity };
+  // error_rate's denominator is every arrival, dropped ones included (they are users not served)
+  const arrivals = n + (stats.dropped ?? 0);
+  if (metric === 'error_rate') return { se: Math.sqrt((stats.errorRate * (1 - stats.errorRate)) / arrivals), df: Infinity };
   if (metric === 'rps') return durationMs > 0 ? { se: Math.sqrt(n) / (durationMs / 1000), df: Infinity } : null;
   if (metric === 'max' || !stats.histogram) return null;
   const h = decoded(stats);
