@@ -1,10 +1,13 @@
 // Acceptance (issue 5): CI gates end to end — exit codes, JUnit, GitHub summary and annotations,
 // Ctrl-C, abortOnFail, and secrets kept out of every output.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic, type AtomicFs } from '../src/cli/atomic.js';
+import { exitCodeAfterWriting, writeReports } from '../src/cli/write-reports.js';
 import { startServer, type TestServer } from './helpers/servers.js';
-import { ensureBuilt, fixture, readJson, runCli, tempDir, type CliResult } from './helpers/cli.js';
+import { REPO_ROOT, ensureBuilt, fixture, readJson, runCli, tempDir, type CliResult } from './helpers/cli.js';
 
 const SECRET = 'e2e-Secr3t-token-7f3a9c';
 
@@ -65,8 +68,9 @@ describe('bench run on CI — 5% errors against error_rate < 1%, with a secret b
     expect(summary.trimEnd()).toBe(markdown.trimEnd());
   });
 
-  it('prints one ::error annotation per failed SLO on stdout (GITHUB_ACTIONS=true)', () => {
-    const annotations = run.stdout.split('\n').filter((line) => line.startsWith('::error'));
+  it('prints one ::error annotation per failed SLO on stderr (GITHUB_ACTIONS=true), never on stdout', () => {
+    expect(run.stdout).not.toContain('::error');
+    const annotations = run.stderr.split('\n').filter((line) => line.startsWith('::error'));
     expect(annotations).toHaveLength(1);
     expect(annotations[0]).toContain('error_rate < 1%');
   });
@@ -145,5 +149,147 @@ describe('bench run — stopping early', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+// Issue 11, hole 7: under --json, stdout is the JSON and nothing else, also on GitHub Actions with a
+// failing SLO (the ::error annotations go to stderr, which the Actions runner reads as well).
+describe('--json on GitHub Actions with a failing SLO', () => {
+  let server: TestServer;
+  const out = tempDir();
+  const runDir = join(out.path, 'run');
+  const actions = { GITHUB_ACTIONS: 'true' };
+
+  beforeAll(async () => {
+    await ensureBuilt();
+    server = await startServer((_req, res) => setTimeout(() => res.end('slow'), 30));
+  });
+  afterAll(async () => {
+    await server.close();
+    out.remove();
+  });
+
+  it('bench run --json prints only result.json on stdout; the annotation is on stderr', async () => {
+    const run = await runCli(['run', fixture('failing-slo.yml'), '--target', server.url, '--out', runDir, '--json'], { env: actions, timeoutMs: 20_000 });
+    expect(run.code).toBe(1);
+    const result = JSON.parse(run.stdout);
+    expect(result.pass).toBe(false);
+    expect(result.totals.requests).toBe(server.requests());
+    expect(run.stdout).not.toContain('::error');
+    expect(run.stderr.split('\n').filter((l) => l.startsWith('::error'))).toHaveLength(1);
+  });
+
+  it('bench merge --json prints only the merged result on stdout', async () => {
+    const merged = join(out.path, 'merged');
+    const run = await runCli(['merge', join(runDir, 'result.json'), '--out', merged, '--json', '--quiet'], { env: actions, timeoutMs: 10_000 });
+    expect(run.code).toBe(1);
+    const result = JSON.parse(run.stdout);
+    expect(result.pass).toBe(false);
+    expect(result.totals.requests).toBe(readJson(join(runDir, 'result.json')).totals.requests);
+    expect(run.stderr).toContain('::error');
+  });
+
+  it('bench compare --json prints only the comparison on stdout', async () => {
+    const file = join(runDir, 'result.json');
+    const run = await runCli(['compare', file, file, '--json'], { env: actions, timeoutMs: 10_000 });
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).overall.regressed).toBe(false);
+  });
+});
+
+// Issue 11, hole 10: a full disk while writing reports names the file, leaves no temp file behind and
+// still prints the verdict; the exit code stays the verdict's, or 3 when result.json itself is missing.
+const ENOSPC = (): NodeJS.ErrnoException => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+
+describe('writing reports to a full disk (injected file system)', () => {
+  const out = tempDir();
+  afterAll(() => out.remove());
+
+  it('writeFileAtomic names the file, removes its half-written temp file and leaves no target', () => {
+    const dir = join(out.path, 'atomic');
+    const fs: Partial<AtomicFs> = {
+      writeFileSync: (path, content) => {
+        writeFileSync(path, String(content).slice(0, 10)); // the disk fills part-way through
+        throw ENOSPC();
+      },
+    };
+    expect(() => writeFileAtomic(join(dir, 'report.html'), 'x'.repeat(1000), fs)).toThrow(/report\.html.*no space left on device/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('writeReports writes every other report, says which one failed, and never throws', async () => {
+    const result = readJson(join(REPO_ROOT, 'test', 'fixtures', 'results', 'passing.json'));
+    const lines: string[] = [];
+    const dir = join(out.path, 'reports');
+    const outcome = writeReports(result, {
+      outDir: dir, redact: (t) => t, env: {}, log: (l) => lines.push(l),
+      write: (path, content) => (path.endsWith('report.html') ? (() => { throw ENOSPC(); })() : writeFileAtomic(path, content)),
+    });
+    expect(outcome.failed.map((f) => f.file)).toEqual(['report.html']);
+    expect(readdirSync(dir).sort()).toEqual(['junit.xml', 'latency.hlog', 'report.md', 'result.json']);
+    expect(lines.join('\n')).toMatch(/could not write .*report\.html/);
+    expect(exitCodeAfterWriting(0, outcome)).toBe(0);
+    expect(exitCodeAfterWriting(1, outcome)).toBe(1);
+    const noResult = writeReports(result, { outDir: join(out.path, 'none'), redact: (t) => t, env: {}, log: () => {}, write: () => { throw ENOSPC(); } });
+    expect(exitCodeAfterWriting(0, noResult)).toBe(3);
+    expect(exitCodeAfterWriting(1, noResult)).toBe(1);
+  });
+});
+
+/** A tiny tmpfs needs root; without it the injected tests above still cover the logic. */
+function mountTmpfs(dir: string, size: string): boolean {
+  if (process.getuid?.() !== 0) return false;
+  try {
+    mkdirSync(dir, { recursive: true });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe.skipIf(process.getuid?.() !== 0)('bench run writing to a real 64 KiB tmpfs', () => {
+  const diskRoot = tempDir();
+  const fullDisk = join(diskRoot.path, 'disk');
+  let mounted = false;
+  let server: TestServer;
+  beforeAll(async () => {
+    await ensureBuilt();
+    mounted = mountTmpfs(fullDisk, '64k'); // mounted here, not at collection: afterAll always unmounts it
+    server = await startServer((_req, res) => setTimeout(() => res.end('slow'), 30));
+  });
+  afterAll(async () => {
+    await server.close();
+    if (mounted) execFileSync('umount', [fullDisk]);
+    if (existsSync(fullDisk)) rmdirSync(fullDisk);
+    diskRoot.remove();
+  });
+
+  it('report.html does not fit: a clear line naming it, no temp file, the verdict printed, exit 1 (the SLO verdict)', async (ctx) => {
+    if (!mounted) return ctx.skip();
+    const dir = join(fullDisk, 'run');
+    const run = await runCli(['run', fixture('failing-slo.yml'), '--target', server.url, '--out', dir], { timeoutMs: 20_000 });
+    expect(run.stderr).not.toContain('internal error');
+    expect(run.stderr).toMatch(/could not write \S*report\.html: no space left on device/);
+    expect(run.stderr).toContain('FAIL'); // the verdict is still printed
+    expect(run.code).toBe(1);
+    const files = readdirSync(dir);
+    expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(files).toContain('result.json');
+    expect(files).not.toContain('report.html');
+    expect(readJson(join(dir, 'result.json')).pass).toBe(false);
+  });
+
+  it('a disk already full: result.json cannot be written, the verdict is still printed, exit 3', async (ctx) => {
+    if (!mounted) return ctx.skip();
+    const filler = join(fullDisk, 'filler');
+    try { writeFileSync(filler, Buffer.alloc(64 * 1024)); } catch { /* full: exactly what we want */ }
+    const dir = join(fullDisk, 'full');
+    const run = await runCli(['run', fixture('open-200.yml'), '--target', server.url, '--duration', '1s', '--out', dir], { timeoutMs: 20_000 });
+    expect(run.stderr).not.toContain('internal error');
+    expect(run.stderr).toMatch(/could not write \S*result\.json: no space left on device/);
+    expect(run.stderr).toMatch(/PASS|FAIL/);
+    expect(run.code).toBe(3);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });

@@ -88,24 +88,39 @@ const bounds10 = parseRegressionBounds('10%');
 
 describe('parseRegressionBounds', () => {
   it.each([
-    ['10%', 'p99', { value: 10, unit: '%' }],
+    ['10%', 'p99', { value: 10, unit: '%', floorMs: 10 }],
+    ['10%', 'p50', { value: 10, unit: '%', floorMs: 2 }],
+    ['10%', 'p90', { value: 10, unit: '%', floorMs: 5 }],
+    ['10%', 'p95', { value: 10, unit: '%', floorMs: 5 }],
     ['10%', 'error_rate', { value: 1, unit: 'pp' }],
+    ['10%', 'max', null],
+    ['10%', 'rps', null],
+    ['10%+2ms', 'p99', { value: 10, unit: '%', floorMs: 2 }],
     ['10%,error_rate=20%', 'error_rate', { value: 20, unit: '%' }],
-    ['p99=15%,error_rate=0.5pp,rps=5%', 'p99', { value: 15, unit: '%' }],
+    ['p99=15%,error_rate=0.5pp,rps=5%', 'p99', { value: 15, unit: '%', floorMs: 10 }],
     ['p99=15%,error_rate=0.5pp,rps=5%', 'error_rate', { value: 0.5, unit: 'pp' }],
     ['p99=15%,error_rate=0.5pp,rps=5%', 'rps', { value: 5, unit: '%' }],
-    ['p99=15%,error_rate=0.5pp,rps=5%', 'p50', { value: 10, unit: '%' }],
-    [' 20% , P95 = 3.5% ', 'p95', { value: 3.5, unit: '%' }],
-    [' 20% , P95 = 3.5% ', 'mean', { value: 20, unit: '%' }],
+    ['p99=15%,error_rate=0.5pp,rps=5%', 'p50', null],
+    ['p95=50%', 'p95', { value: 50, unit: '%', floorMs: 5 }],
+    ['p95=50%', 'p50', null],
+    ['p95=50%', 'error_rate', null],
+    ['p99=5ms', 'p99', { value: 0, unit: '%', floorMs: 5 }],
+    ['p50=10%+0ms', 'p50', { value: 10, unit: '%', floorMs: 0 }],
+    ['max=20%+1.5ms', 'max', { value: 20, unit: '%', floorMs: 1.5 }],
+    [' 20% , P95 = 3.5% ', 'p95', { value: 3.5, unit: '%', floorMs: 5 }],
+    [' 20% , P95 = 3.5% ', 'mean', { value: 20, unit: '%', floorMs: 2 }],
   ] as const)('%s → %s %o', (text, metric, expected) => {
     expect(parseRegressionBounds(text)[metric]).toEqual(expected);
   });
 
-  it('defaults to 10% for latencies and rps, 1pp for the error rate', () => {
+  it('defaults to 10% plus a floor for latencies, 1pp for the error rate; max and rps are not gated', () => {
     const d = defaultRegressionBounds();
-    expect(d.p95).toEqual({ value: 10, unit: '%' });
-    expect(d.rps).toEqual({ value: 10, unit: '%' });
+    expect(d.p50).toEqual({ value: 10, unit: '%', floorMs: 2 });
+    expect(d.p95).toEqual({ value: 10, unit: '%', floorMs: 5 });
+    expect(d.p99).toEqual({ value: 10, unit: '%', floorMs: 10 });
     expect(d.error_rate).toEqual({ value: 1, unit: 'pp' });
+    expect(d.max).toBeNull();
+    expect(d.rps).toBeNull();
   });
 
   it.each([
@@ -119,6 +134,10 @@ describe('parseRegressionBounds', () => {
     ['p99=10%,p99=20%', /p99 is given twice/],
     ['10%,20%', /one bare bound/],
     ['p99=10%,', /expected/],
+    ['10%2ms', /cannot read bound/],
+    ['+2ms', /cannot read bound/],
+    ['rps=5%+2ms', /latency metrics only/],
+    ['error_rate=1pp+1ms', /latency metrics only/],
   ])('rejects %j with one clear line', (text, message) => {
     let error: unknown;
     try { parseRegressionBounds(text); } catch (e) { error = e; }
@@ -169,7 +188,7 @@ describe('compareResults', () => {
     expect(c.overall.regressed).toBe(false);
   });
 
-  it('sees no significant change when the slowdown is within a very noisy timeline', () => {
+  it('calls a slowdown past the bound but within a very noisy timeline inconclusive, not a regression', () => {
     const noisyBase = buildResult(steady(10, 100, noisy(LEVELS, 0)), 10_000);
     // Same per-second levels in another order, all 15 ms slower: the same distribution shifted.
     const noisyHead = buildResult(steady(10, 100, noisy([...LEVELS].reverse(), 15)), 10_000);
@@ -178,9 +197,10 @@ describe('compareResults', () => {
       const r = row(c, metric);
       expect(r.pastBound, metric).toBe(true); // past the bound: only the noise estimate keeps it from failing
       expect(r.noise!).toBeGreaterThan(Math.abs(r.delta!));
-      expect(r.verdict).toBe('no significant change');
+      expect(r.verdict).toBe('inconclusive');
     }
     expect(c.overall.regressed).toBe(false);
+    expect(c.overall.summary).toMatch(/inconclusive \(past the bound, within the noise: not enough data to tell\)/);
   });
 
   it('flags an error-rate rise past the default 1pp bound', () => {
@@ -204,14 +224,17 @@ describe('compareResults', () => {
     expect(row(c, 'p50', 'get-product').verdict).toBe('no significant change');
   });
 
-  it('falls back to the bound alone for runs too short to estimate noise', () => {
+  it('says so when runs are too short for blocks, and falls back to the values\u2019 own sampling error', () => {
     const short = buildResult(steady(3, 100, quiet(0)), 3_000);
     const slower = buildResult(steady(3, 100, quiet(15)), 3_000);
-    const c = compareResults(short, slower, { bounds: parseRegressionBounds('10%,p99=20%') });
-    expect(c.method).toContain('fewer than 5 full seconds');
-    expect(row(c, 'p50').noise).toBeNull();
-    expect(row(c, 'p50').verdict).toBe('regression'); // ≈ +20% > 10%
-    expect(row(c, 'p99').verdict).toBe('no significant change'); // ≈ +15% < 20%
+    const c = compareResults(short, slower, { bounds: parseRegressionBounds('10%,p99=20%,max=10%') });
+    expect(c.method).toContain('no run-to-run noise estimate (two single runs shorter than 5 full seconds)');
+    expect(c.test).toMatchObject({ kind: 'sampling', samples: { base: 300, head: 300 } });
+    expect(row(c, 'p50').test).toBe('sampling');
+    expect(row(c, 'p50').verdict).toBe('regression'); // ≈ +20% > 10%, far past its sampling error
+    expect(row(c, 'p99').verdict).toBe('worse'); // ≈ +15% < 20%
+    // max has no sampling error: the bound alone decides, and the row says so
+    expect(row(c, 'max')).toMatchObject({ test: 'bound-only', noise: null, verdict: 'regression' });
     expect(compareResults(short, short, { bounds: bounds10 }).overall.regressed).toBe(false);
   });
 });
@@ -223,19 +246,25 @@ describe('compareResults with A/B rounds', () => {
   const round = (level: number, shift: number) => buildResult(steady(5, 50, (_s, f) => level * (0.9 + 0.2 * f) + shift), 5_000);
   const rounds = { base: [40, 80, 120].map((l) => round(l, 0)), head: [120, 40, 80].map((l) => round(l, 15)) };
 
-  it('uses the spread across rounds instead of the timeline', () => {
-    expect(row(compareResults(quietBase, quietHead, { bounds: bounds10 }), 'p95').verdict).toBe('regression');
-    const c = compareResults(quietBase, quietHead, { bounds: bounds10, rounds });
+  it('uses Welch\u2019s t on the spread across rounds instead of the timeline, Bonferroni over the gated metrics', () => {
+    const five = parseRegressionBounds('p50=10%,p90=10%,p95=10%,p99=10%,mean=10%');
+    expect(row(compareResults(quietBase, quietHead, { bounds: five }), 'p95').verdict).toBe('regression');
+    const c = compareResults(quietBase, quietHead, { bounds: five, rounds });
     expect(c.method).toContain('3 base and 3 head alternating rounds');
+    // one endpoint: its rows repeat the totals and are not tested again, so the family is the 5 named metrics
+    expect(c.test).toEqual({ kind: 'rounds', samples: { base: 3, head: 3 }, family: 5, alpha: 0.05 });
     const r = row(c, 'p95');
-    expect(r.verdict).toBe('no significant change');
-    // noise = 2·√(SE_base² + SE_head²), SE = stdev of the rounds' p95 / √3
+    expect(r.verdict).toBe('inconclusive');
+    // noise = t(two-sided 0.05/5, df) · √(SE_base² + SE_head²), SE = stdev of the rounds' p95 / √3. Both sides have
+    // the same spread, so Welch's df is 3 + 3 − 2 = 4, and the table's t(0.995, 4) is 4.604.
     const se = (runs: RunResult[]) => {
       const xs = runs.map((run) => percentileMs(decodeHistogram(run.totals.histogram), 95));
       const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
       return Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (xs.length - 1)) / Math.sqrt(xs.length);
     };
-    expect(r.noise!).toBeCloseTo(2 * Math.hypot(se(rounds.base), se(rounds.head)), 6);
+    expect(se(rounds.head) / se(rounds.base)).toBeCloseTo(1, 2); // equal up to HDR bucket rounding
+    expect(r.noise! / Math.hypot(se(rounds.base), se(rounds.head))).toBeCloseTo(4.604, 2);
+    expect(r.test).toBe('rounds');
   });
 
   it('finds a regression when the rounds agree with each other', () => {
@@ -274,7 +303,9 @@ describe('comparison renderers', () => {
     expect(plain).toMatch(/│   p95 .*│ regression/);
     expect(plain).toMatch(/│ checkout +│ +— │ +200 req │.*│ only in head: v2 <new> +│/);
     expect(plain).toContain('REGRESSION:');
-    expect(plain).toContain('method: significant: |Δ| > 2·√(SE_base² + SE_head²)');
+    expect(plain).toContain("test: Welch's t on 10 + 10 within-run blocks (no run-to-run noise estimate: use --rounds) · 11 gated metrics tested · α 5% family-wise (Bonferroni)");
+    expect(plain).toContain("method: Welch's t-test on 10 one-second blocks (base)");
+    expect(plain).toMatch(/│   max .*│ worse \(not gated\)/);
     expect(renderComparisonTerminal(c, { color: true })).toMatch(/\u001b\[31m/);
   });
 
@@ -315,5 +346,97 @@ describe('side-by-side verdict line', () => {
     const line = sideBySideVerdict(compareResults(run(0), run(0), { bounds, baseLabel: 'a', headLabel: 'b' }));
     expect(line).toMatch(/Neither is measurably faster\.$/);
     expect(line).not.toMatch(/worse at|better at/);
+  });
+});
+
+// ───────────── issue 11, hole 6: verdicts that never call noise a regression ─────────────
+
+describe('what --max-regression gates', () => {
+  // +20% on the median, +60% on p95 (and both far past their floors): a slow tail and a slower body.
+  const base = buildResult(steady(10, 100, (_s, f) => (f < 0.9 ? 50 : 100)), 10_000);
+  const head = buildResult(steady(10, 100, (_s, f) => (f < 0.9 ? 60 : 160)), 10_000);
+
+  it('p95=50% gates p95 only: a median 20% slower is reported, not a regression', () => {
+    const c = compareResults(base, head, { bounds: parseRegressionBounds('p95=70%') });
+    expect(row(c, 'p50').delta).toBeCloseTo(10, 0);
+    expect(row(c, 'p50').verdict).not.toBe('regression');
+    expect(row(c, 'mean').verdict).not.toBe('regression');
+    expect(row(c, 'p95').verdict).toBe('worse'); // +60% < 70%
+    expect(c.overall.regressed).toBe(false);
+    const gated = compareResults(base, head, { bounds: parseRegressionBounds('p95=50%') });
+    expect(row(gated, 'p95').verdict).toBe('regression');
+    expect(allRows(gated).filter((r) => r.verdict === 'regression' && !r.sameAs).map((r) => r.metric)).toEqual(['p95']);
+    expect(row(gated, 'p95', 'get-product').sameAs).toBe('total p95'); // the only endpoint is the whole run
+  });
+});
+
+describe('one delta, one verdict', () => {
+  it('with 97 requests p99 is max: gating both counts the change once', () => {
+    const base = buildResult(steady(1, 97, (_s, f) => 10 + 10 * f), 1_000);
+    const head = buildResult(steady(1, 97, (_s, f) => 10 + 10 * f + (f > 0.985 ? 30 : 0)), 1_000);
+    const c = compareResults(base, head, { bounds: parseRegressionBounds('p99=10%,max=10%') });
+    expect(row(c, 'p99').base).toBe(row(c, 'max').base);
+    expect(row(c, 'p99').head).toBe(row(c, 'max').head);
+    const regressions = [c.totals, ...c.endpoints].flatMap((s) => s.rows.filter((r) => r.verdict === 'regression' && !r.sameAs));
+    expect(regressions.map((r) => r.metric)).toEqual(['p99']);
+    expect(row(c, 'max').sameAs).toBe('p99');
+    expect(c.overall.summary).toMatch(/^REGRESSION: 1 metric past the bound: total p99/);
+  });
+
+  it('by default max is not gated, so a lone slow request is never a second regression', () => {
+    const base = buildResult(steady(1, 97, (_s, f) => 10 + 10 * f), 1_000);
+    const head = buildResult(steady(1, 97, (_s, f) => 10 + 10 * f + (f > 0.985 ? 30 : 0)), 1_000);
+    const c = compareResults(base, head, { bounds: defaultRegressionBounds() });
+    expect(row(c, 'max').gated).toBe(false);
+    expect(row(c, 'max').verdict).not.toBe('regression');
+  });
+});
+
+describe('family-wise false alarms on unchanged servers', () => {
+  /** One round: a server whose level wobbles from round to round (±20%) and second to second. */
+  const serverRound = (rand: () => number, endpoints: number, shiftMs = 0) => {
+    const level = 2 * (0.8 + 0.4 * rand());
+    const requests: Req[] = [];
+    for (let s = 0; s < 2; s++) {
+      const secondLevel = level * (0.9 + 0.2 * rand());
+      for (let i = 0; i < 60; i++) {
+        const tail = rand() < 0.02 ? 5 + 20 * rand() : 0;
+        requests.push({ second: s, ms: secondLevel * (0.5 + rand()) + tail + shiftMs, endpoint: `e${i % endpoints}` });
+      }
+    }
+    return buildResult(requests, 2_000);
+  };
+  const merge = (runs: RunResult[]) => runs[0]!; // the point values; rounds carry the spread
+
+  it('100 A/B comparisons (3 rounds a side, 3 endpoints, every default metric) flag at most 5% — and a 10 ms change is found in every one', () => {
+    const rand = prng(7);
+    let falseAlarms = 0;
+    let found = 0;
+    const N = 100;
+    for (let n = 0; n < N; n++) {
+      const rounds = { base: [0, 1, 2].map(() => serverRound(rand, 3)), head: [0, 1, 2].map(() => serverRound(rand, 3)) };
+      const c = compareResults(merge(rounds.base), merge(rounds.head), { bounds: defaultRegressionBounds(), rounds });
+      if (c.overall.regressed) falseAlarms++;
+      const slower = [0, 1, 2].map(() => serverRound(rand, 3, 10));
+      if (compareResults(merge(rounds.base), merge(slower), { bounds: defaultRegressionBounds(), rounds: { base: rounds.base, head: slower } }).overall.regressed) found++;
+    }
+    if (process.env.BENCH_REPORT_FIGURES) console.log(`false alarms ${falseAlarms}/${N}, found ${found}/${N}`);
+    expect(falseAlarms).toBeLessThanOrEqual(N * 0.05);
+    expect(found).toBe(N);
+  });
+});
+
+describe('per-second blocks cover the load window only', () => {
+  it('leaves out a partial last second and the drain seconds after the load', () => {
+    const base = buildResult(steady(10, 100, quiet(0)), 10_000);
+    const head = buildResult([...steady(10, 100, quiet(0)), ...steady(1, 3, () => 50).map((r) => ({ ...r, second: 10 }))], 11_000);
+    // 10 full seconds of load, then a stub second with 3 requests: marked partial (a load window that does not
+    // end on a whole second), or past the load window (the drain, waiting for the last responses).
+    const partial = { ...head, timeline: head.timeline.map((p) => (p.second === 10 ? { ...p, partial: true } : p)) };
+    const drained = { ...head, durationMs: 10_000, drainMs: 400 };
+    for (const run of [partial, drained]) {
+      const c = compareResults(base, run, { bounds: parseRegressionBounds('rps=5%') });
+      expect(c.method).toContain('10 one-second blocks (head)');
+    }
   });
 });

@@ -14,7 +14,7 @@ import { preparePlan } from '../scenario/prepare.js';
 import type { LoadOverrides } from '../scenario/overrides.js';
 import { makeRedactor } from '../report/redact.js';
 import { reporters } from '../report/index.js';
-import { writeReports } from '../cli/write-reports.js';
+import { writeReports, type ReportsWritten } from '../cli/write-reports.js';
 import { writeFileAtomic } from '../cli/atomic.js';
 import { describeTarget, preflight } from '../cli/target.js';
 import { prepareOutDir } from '../cli/out-dir.js';
@@ -63,6 +63,8 @@ export interface RunOutcome {
   redact: (text: string) => string;
   engine: { errorDetails: Record<string, string>; cutIterations: number };
   abortedBy?: string;
+  /** which report files were written and which could not be (a full disk); null when none were asked for */
+  reports: ReportsWritten | null;
 }
 
 export async function executeRun(input: RunInput, hooks: RunHooks): Promise<RunOutcome> {
@@ -101,7 +103,7 @@ export async function executeRun(input: RunInput, hooks: RunHooks): Promise<RunO
       }
     }
     const result = buildResult(plan, ran.summary, { startedAt: ran.engine.startedAt, durationMs: ran.engine.durationMs, drainMs: ran.engine.drainMs, stopReason: ran.engine.stopReason, abortedBy: ran.abortedBy?.expr, segment: input.segment });
-    if (outDir !== null) writeReports(result, { outDir, redact, env: input.ciPublish === false ? {} : (input.env as NodeJS.ProcessEnv), log });
+    const reports = outDir === null ? null : writeReports(result, { outDir, redact, env: input.ciPublish === false ? {} : (input.env as NodeJS.ProcessEnv), log });
     if (input.summaryExport) writeSummaryExport(input.summaryExport, result, redact);
     return {
       result,
@@ -109,6 +111,7 @@ export async function executeRun(input: RunInput, hooks: RunHooks): Promise<RunO
       outDir,
       secrets: plan.secrets,
       redact,
+      reports,
       engine: { errorDetails: ran.engine.errorDetails, cutIterations: ran.engine.cutIterations },
       ...(ran.abortedBy ? { abortedBy: ran.abortedBy.expr } : {}),
     };

@@ -9,7 +9,7 @@ import { combineRounds } from '../merge/rounds.js';
 import { makeRedactor, reporters } from '../report/index.js';
 import { runScenario, type RunFlags } from './run-command.js';
 import { emitComparison } from './compare-command.js';
-import { writeReports } from './write-reports.js';
+import { exitCodeAfterWriting, writeReports } from './write-reports.js';
 import { defaultOutDir } from './out-dir.js';
 import type { Console } from './console.js';
 
@@ -43,16 +43,27 @@ export interface AbOutcome {
   comparison: Comparison;
   outDir: string;
   interrupted: boolean;
+  /** a side's result.json or comparison.json could not be written (a full disk): logged already */
+  recordMissing: boolean;
 }
 
+/** Exit codes: 130 interrupted; 1 an SLO failed on either side or the comparison found a regression; else 0. */
 export async function abCommand(file: string, targets: NamedTarget[], flags: AbFlags, io: Console): Promise<number> {
   const outcome = await runAb(file, targets, flags, io);
+  return abExitCode(outcome);
+}
+
+export function abExitCode(outcome: Pick<AbOutcome, 'interrupted' | 'combined' | 'comparison' | 'recordMissing'>): number {
   if (outcome.interrupted) return EXIT.interrupted;
-  return outcome.combined.every((r) => r.pass) ? EXIT.ok : EXIT.sloFailed;
+  if (!outcome.combined.every((r) => r.pass)) return EXIT.sloFailed;
+  if (outcome.comparison.overall.regressed) return EXIT.sloFailed;
+  return outcome.recordMissing ? EXIT.runFailed : EXIT.ok;
 }
 
 export async function runAb(file: string, targets: NamedTarget[], flags: AbFlags, io: Console, label = 'ab'): Promise<AbOutcome> {
   const rounds = roundCount(flags.rounds);
+  // Read before any load is sent: a typo in the bound must not cost the user every round first.
+  const bounds = flags.maxRegression ? parseRegressionBounds(flags.maxRegression) : defaultRegressionBounds();
   const outDir = resolve(flags.out ?? `${defaultOutDir(label, Date.now())}`);
   const perTarget = new Map<string, RunResult[]>(targets.map((t) => [t.name, []]));
   const secrets = new Set<string>();
@@ -73,11 +84,12 @@ export async function runAb(file: string, targets: NamedTarget[], flags: AbFlags
   }
   const redact = makeRedactor([...secrets]);
   const combined = targets.map((t) => combineRounds(perTarget.get(t.name)!, t.name));
+  let recordMissing = false;
   combined.forEach((result, i) => {
-    writeReports(result, { outDir: join(outDir, targets[i]!.name), redact, env: io.env, log: io.err });
+    const reports = writeReports(result, { outDir: join(outDir, targets[i]!.name), redact, env: io.env, log: io.err });
+    if (exitCodeAfterWriting(EXIT.ok, reports) !== EXIT.ok) recordMissing = true;
     if (!flags.quiet && !flags.json) io.err(`\n── ${targets[i]!.name} (${rounds} round${rounds === 1 ? '' : 's'}) ──\n${reporters.terminal(result, { color: flags.color, redact })}`);
   });
-  const bounds = flags.maxRegression ? parseRegressionBounds(flags.maxRegression) : defaultRegressionBounds();
   const [a, b] = targets as [NamedTarget, NamedTarget];
   const comparison = compareResults(combined[0]!, combined[1]!, {
     bounds,
@@ -85,10 +97,10 @@ export async function runAb(file: string, targets: NamedTarget[], flags: AbFlags
     headLabel: b.name,
     rounds: { base: perTarget.get(a.name)!, head: perTarget.get(b.name)! },
   });
-  emitComparison(comparison, { json: flags.json, out: outDir, color: flags.color }, io);
+  if (!emitComparison(comparison, { json: flags.json, out: outDir, color: flags.color }, io)) recordMissing = true;
   if (!flags.quiet) io.err(sideBySideVerdict(comparison));
   if (!flags.quiet) io.err(`bench: reports and comparison written to ${outDir}`);
-  return { combined, comparison, outDir, interrupted };
+  return { combined, comparison, outDir, interrupted, recordMissing };
 }
 
 /** A B, then B A, then A B …: mirrored pairs cancel a linear drift. */
@@ -97,7 +109,7 @@ export function roundOrder<T>(targets: readonly T[], round: number): T[] {
 }
 
 function roundCount(text: string | undefined): number {
-  const n = Number(text ?? 2);
+  const n = Number(text ?? 3);
   if (!Number.isInteger(n) || n < 1 || n > 100) throw new UsageError(`--rounds: "${text}" is not a whole number from 1 to 100`);
   return n;
 }

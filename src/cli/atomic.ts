@@ -1,10 +1,49 @@
-// Files are written whole or not at all: a temp file in the same folder, then a rename.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+// Files are written whole or not at all: a temp file in the same folder, then a rename. A write that fails
+// (a full disk, no permission) removes its temp file and says which file could not be written, and why.
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
+import { RunError } from '../errors.js';
 
-export function writeFileAtomic(path: string, content: string): void {
-  mkdirSync(dirname(path), { recursive: true });
+/** The file-system calls used, replaceable in tests (e.g. to simulate a disk that fills up part-way). */
+export interface AtomicFs {
+  mkdirSync: typeof mkdirSync;
+  writeFileSync: typeof writeFileSync;
+  renameSync: typeof renameSync;
+  rmSync: typeof rmSync;
+}
+
+const REAL_FS: AtomicFs = { mkdirSync, writeFileSync, renameSync, rmSync };
+
+/** Throws a RunError "could not write PATH: why" (exit 3 unless the caller decides otherwise). */
+export function writeFileAtomic(path: string, content: string, fs: Partial<AtomicFs> = {}): void {
+  const io = { ...REAL_FS, ...fs };
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  writeFileSync(tmp, content);
-  renameSync(tmp, path);
+  try {
+    io.mkdirSync(dirname(path), { recursive: true });
+    io.writeFileSync(tmp, content);
+    io.renameSync(tmp, path);
+  } catch (err) {
+    try {
+      io.rmSync(tmp, { force: true });
+    } catch {
+      // nothing more can be done; the message below still names the file
+    }
+    throw new RunError(`could not write ${path}: ${describeFsError(err)}`);
+  }
+}
+
+/** "no space left on device (ENOSPC)" rather than Node's "ENOSPC: no space left on device, write". */
+export function describeFsError(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  const known: Record<string, string> = {
+    ENOSPC: 'no space left on device',
+    EDQUOT: 'disk quota exceeded',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'read-only file system',
+    ENOTDIR: 'a part of the path is not a folder',
+    EISDIR: 'it is a folder',
+  };
+  if (e?.code && known[e.code]) return `${known[e.code]} (${e.code})`;
+  return e?.message ?? String(err);
 }

@@ -23,7 +23,7 @@ Examples:
   $ bench compare base/result.json head/result.json --max-regression 10%
   $ bench validate api.yml
 
-Exit codes: 0 all SLOs passed · 1 an SLO failed · 2 invalid scenario or usage · 3 run could not be carried out · 130 interrupted`;
+Exit codes: 0 all SLOs passed · 1 an SLO failed (or a regression in compare / an A/B run) · 2 invalid scenario or usage · 3 run could not be carried out · 130 interrupted`;
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -52,7 +52,8 @@ export function buildProgram(io: Console, setExit: (code: number) => void): Comm
     .option('--workers <n>', 'worker threads, each running an exact segment of the load')
     .option('--segment <i/N>', 'run segment i of N of the load (or env BENCH_SEGMENT)')
     .option('--start-at <iso>', 'wait until this time to start (segments start together)')
-    .option('--rounds <n>', 'A/B: alternating rounds per target', '2')
+    .option('--rounds <n>', 'A/B: alternating rounds per target (3 or more give the t-test some power)', '3')
+    .option('--max-regression <bounds>', 'A/B: exit 1 on a regression past these bounds (as for compare; e.g. 10% or p95=10%+2ms)')
     .option('--max-rate <n>', 'refuse any phase above N arrivals/s')
     .option('--preflight', 'check the target answers before the run; exit 3 fast if not')
     .option('--stream <kind=url>', 'live metrics while running: prometheus=URL (remote write) or otlp=URL; repeatable', collect, [])
@@ -62,6 +63,9 @@ export function buildProgram(io: Console, setExit: (code: number) => void): Comm
       // One k6 summary per run: the rounds of an A/B run would overwrite each other's.
       if (targets.named.length > 0 && opts.summaryExport) throw new UsageError('--summary-export: one target only (an A/B run writes one result per target; run each target with --summary-export)');
       const flags = { ...opts, color: color(), target: targets.single };
+      if (targets.named.length === 0 && opts.maxRegression !== undefined) {
+        throw new UsageError('--max-regression gates an A/B run (two --target NAME=URL); to gate one run against a saved one, use bench compare');
+      }
       setExit(targets.named.length > 0 ? await abCommand(file, targets.named, flags, io) : await runCommand(file, flags, io));
     });
 

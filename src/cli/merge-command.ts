@@ -4,7 +4,7 @@ import { mergeResults, missingSegments } from '../merge/merge.js';
 import { reporters } from '../report/index.js';
 import { readResultFile } from './read-result.js';
 import { exitCodeFor } from './run-command.js';
-import { writeReports } from './write-reports.js';
+import { exitCodeAfterWriting, writeReports } from './write-reports.js';
 import type { Console } from './console.js';
 
 export interface MergeFlags {
@@ -21,9 +21,9 @@ export async function mergeCommand(files: string[], flags: MergeFlags, io: Conso
   if (missing.length) io.err(`bench: warning: segments ${missing.map((i) => `${i}/${results[0]!.segment!.count}`).join(', ')} are missing — the merged load is partial`);
   const identity = (text: string): string => text;
   const outDir = resolve(flags.out);
-  writeReports(merged, { outDir, redact: identity, env: io.env, log: io.err });
+  const reports = writeReports(merged, { outDir, redact: identity, env: io.env, log: io.err });
   if (flags.json) io.out(reporters.json(merged, { color: false }));
   if (!flags.quiet) io.err(reporters.terminal(merged, { color: flags.color }));
   if (!flags.quiet) io.err(`bench: merged ${files.length} results into ${outDir}`);
-  return exitCodeFor(merged);
+  return exitCodeAfterWriting(exitCodeFor(merged), reports);
 }

@@ -10,7 +10,7 @@ import { makeRedactor } from '../report/redact.js';
 import { reporters } from '../report/index.js';
 import { startProgress } from './progress.js';
 import { onInterrupt } from './signals.js';
-import { formatSloValue } from './write-reports.js';
+import { exitCodeAfterWriting, formatSloValue } from './write-reports.js';
 import type { Console } from './console.js';
 
 export interface RunFlags extends LoadOverrides {
@@ -101,7 +101,7 @@ export async function runScenario(file: string, flags: RunFlags, io: Console, la
   }
   if (outcome.abortedBy && !flags.quiet) log(`bench: stopped early: "${outcome.abortedBy}" failed over its window (abortOnFail)`);
   if (!flags.quiet) log(`bench: reports written to ${outDir}`);
-  return { result, outDir, exitCode: exitCodeFor(result), secrets: outcome.secrets };
+  return { result, outDir, exitCode: outcome.reports ? exitCodeAfterWriting(exitCodeFor(result), outcome.reports) : exitCodeFor(result), secrets: outcome.secrets };
 }
 
 export function exitCodeFor(result: RunResult): number {

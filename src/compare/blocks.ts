@@ -32,10 +32,14 @@ export function timelineBlocks(result: RunResult): BlockSeries | null {
   return { blockSeconds, blocks, samples };
 }
 
-/** Timeline points for whole seconds only: the last point of a 10.3 s run covers 0.3 s. */
+/** Timeline points for whole seconds of the load window only: the last point of a 10.3 s run covers 0.3 s
+ * (marked `partial` by newer results), and seconds after the load (the drain, waiting for the last responses)
+ * are not load at all. Either is left out, so an rps block never reads low for no reason. */
 function fullSeconds(result: RunResult): TimelinePoint[] {
   const whole = Math.floor(result.durationMs / 1000);
-  return [...result.timeline].filter((p) => p.second < whole).sort((a, b) => a.second - b.second);
+  return [...result.timeline]
+    .filter((p) => p.second < whole && (p as TimelinePoint & { partial?: boolean }).partial !== true)
+    .sort((a, b) => a.second - b.second);
 }
 
 function chooseBlockSeconds(seconds: TimelinePoint[]): number {

@@ -1,5 +1,5 @@
 // Number formatting shared by every comparison renderer, so terminal, markdown and html read the same.
-import type { ComparisonSection, MetricRow } from './types.js';
+import type { Comparison, ComparisonSection, MetricRow } from './types.js';
 
 const DASH = '\u2014';
 
@@ -29,9 +29,24 @@ export function onlyInText(onlyIn: 'base' | 'head', labels: { base: string; head
   return label === onlyIn ? `only in ${onlyIn}` : `only in ${onlyIn}: ${label}`;
 }
 
-/** An endpoint found in one run has nothing to be judged against: no verdict shown. */
+/** An endpoint found in one run has nothing to be judged against: no verdict shown. A row that repeats
+ * another says which; a metric no bound names says it is not gated. */
 export function verdictText(section: ComparisonSection, row: MetricRow): string {
-  return section.onlyIn ? DASH : row.verdict;
+  if (section.onlyIn) return DASH;
+  if (row.sameAs) return `${row.verdict} (= ${row.sameAs})`;
+  return row.gated ? row.verdict : `${row.verdict} (not gated)`;
+}
+
+/** Which test decided, on how much data: "Welch's t on 3 base + 3 head rounds · 6 gated metrics · α 5% family-wise". */
+export function testLine(comparison: Comparison): string {
+  const { kind, samples, family, alpha } = comparison.test;
+  const data = {
+    rounds: `Welch's t on ${samples.base} base + ${samples.head} head rounds`,
+    blocks: `Welch's t on ${samples.base} + ${samples.head} within-run blocks (no run-to-run noise estimate: use --rounds)`,
+    sampling: `z-test on sampling error of ${samples.base} + ${samples.head} requests (no run-to-run noise estimate: use --rounds)`,
+    'bound-only': 'no noise estimate: the bound alone',
+  }[kind];
+  return `${data} \u00b7 ${family} gated metric${family === 1 ? '' : 's'} tested \u00b7 \u03b1 ${alpha * 100}% family-wise (Bonferroni)`;
 }
 
 function fixed(ms: number): string {

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { escapeHtml } from '../report/escape.js';
 import { formatBounds } from './bounds.js';
-import { formatDelta, formatRelative, formatValue, onlyInText, verdictText } from './format.js';
+import { formatDelta, formatRelative, formatValue, onlyInText, testLine, verdictText } from './format.js';
 import type { Comparison, ComparisonSection, MetricRow } from './types.js';
 
 export function renderComparisonHtml(comparison: Comparison): string {
@@ -17,6 +17,7 @@ ${STYLE}</style></head>
 <h1>${escapeHtml(title)}</h1>
 <p class="${comparison.overall.regressed ? 'bad' : 'good'}"><strong>${escapeHtml(comparison.overall.summary)}</strong></p>
 <p>Max regression: ${escapeHtml(formatBounds(comparison.bounds))}</p>
+<p>Test: ${escapeHtml(testLine(comparison))}</p>
 <h2>Latency distribution (total)</h2>
 <div id="curve"></div>
 <h2>Comparison</h2>

@@ -1,7 +1,7 @@
 // comparison.md: for PR comments and $GITHUB_STEP_SUMMARY. One table per section (Markdown has no spanning rows).
 import { escapeMarkdownCell } from '../report/escape.js';
 import { formatBounds } from './bounds.js';
-import { formatDelta, formatRelative, formatValue, onlyInText, verdictText } from './format.js';
+import { formatDelta, formatRelative, formatValue, onlyInText, testLine, verdictText } from './format.js';
 import type { Comparison, ComparisonSection, MetricRow, RunInfo } from './types.js';
 
 export function renderComparisonMarkdown(comparison: Comparison): string {
@@ -11,6 +11,7 @@ export function renderComparisonMarkdown(comparison: Comparison): string {
     `${comparison.overall.regressed ? '\u274c' : '\u2705'} **${inline(comparison.overall.summary)}**`,
     `| run | label | scenario | requests | duration |\n|---|---|---|---:|---:|\n${runRow('base', comparison.base)}\n${runRow('head', comparison.head)}`,
     `Max regression: ${inline(formatBounds(comparison.bounds))}`,
+    `Test: ${inline(testLine(comparison))}`,
     ...[comparison.totals, ...comparison.endpoints].map((s) => sectionMarkdown(s, labels)),
     `<sub>Method: ${inline(comparison.method)}</sub>`,
   ];
@@ -28,7 +29,8 @@ function sectionMarkdown(section: ComparisonSection, labels: { base: string; hea
 }
 
 function rowMarkdown(section: ComparisonSection, row: MetricRow): string {
-  const verdict = row.verdict === 'regression' ? '**regression**' : verdictText(section, row);
+  const text = inline(verdictText(section, row));
+  const verdict = row.verdict === 'regression' && !row.sameAs ? `**${text}**` : text;
   return `| ${row.metric} | ${formatValue(row, row.base)} | ${formatValue(row, row.head)} | ${formatDelta(row)} | ${formatRelative(row)} | ${verdict} |`;
 }
 

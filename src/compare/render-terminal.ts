@@ -2,7 +2,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import { formatBounds } from './bounds.js';
-import { formatDelta, formatRelative, formatValue, onlyInText, verdictText } from './format.js';
+import { formatDelta, formatRelative, formatValue, onlyInText, testLine, verdictText } from './format.js';
 import type { Comparison, ComparisonSection, MetricRow, RunInfo, Verdict } from './types.js';
 
 export interface TerminalCompareOptions {
@@ -16,6 +16,7 @@ export function renderComparisonTerminal(comparison: Comparison, options: Termin
     `max regression: ${formatBounds(comparison.bounds)}`,
     comparisonTable(comparison, c),
     comparison.overall.regressed ? c.red.bold(comparison.overall.summary) : c.green(comparison.overall.summary),
+    `test: ${testLine(comparison)}`,
     c.dim(`method: ${comparison.method}`),
   ];
   return lines.join('\n') + '\n';
@@ -51,13 +52,13 @@ function titleCells(section: ComparisonSection, labels: { base: string; head: st
 }
 
 function rowCells(section: ComparisonSection, row: MetricRow, c: ChalkInstance): string[] {
-  const verdict = section.onlyIn ? verdictText(section, row) : paintVerdict(row.verdict, c);
+  const verdict = section.onlyIn || row.sameAs || !row.gated ? verdictText(section, row) : paintVerdict(row.verdict, c);
   return [`  ${row.metric}`, formatValue(row, row.base), formatValue(row, row.head), formatDelta(row), formatRelative(row), verdict];
 }
 
 function paintVerdict(verdict: Verdict, c: ChalkInstance): string {
   if (verdict === 'regression') return c.red.bold(verdict);
-  if (verdict === 'worse') return c.yellow(verdict);
+  if (verdict === 'worse' || verdict === 'inconclusive') return c.yellow(verdict);
   if (verdict === 'better') return c.green(verdict);
   return c.dim(verdict);
 }
