@@ -19,7 +19,7 @@ const SLO_EXPR = '[A-Za-z_][A-Za-z0-9_.]*(\\(\\s*\\d+(\\.\\d+)?\\s*\\))?\\s*(<=|
 const SLO_PATTERN = `^\\s*([^:<>=]+:\\s*)?${SLO_EXPR}`;
 const SLO_EXPR_PATTERN = `^\\s*${SLO_EXPR}`;
 
-export const NEEDS_UNIT = 'needs a unit, e.g. 2s or 500ms (a bare number is ambiguous)';
+const NEEDS_UNIT = 'needs a unit, e.g. 2s or 500ms (a bare number is ambiguous)';
 
 /** A string in the given pattern, or the number 0: any other bare number lacks its unit. */
 function withUnit(description: string, pattern: string, errorMessage: string) {
