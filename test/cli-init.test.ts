@@ -43,4 +43,12 @@ describe('bench init in a project that installed the package', () => {
     expect(modelinePath(text)).toBe('./node_modules/slo-bench/schema/scenario.schema.json');
     expect(text).toContain('bench run api.yml');
   });
+
+  it('creates the folder it writes into (bench init load/api.yml in a new project, as the README has it)', async () => {
+    const project = tempDir('bench-init-mkdir-');
+    dirs.push(project);
+    const init = await runCli(['init', 'load/api.yml'], { cwd: project.path, timeoutMs: 10_000 });
+    expect(init.code, init.stderr).toBe(0);
+    expect(modelinePath(readFileSync(join(project.path, 'load', 'api.yml'), 'utf8'))).toBe('../node_modules/slo-bench/schema/scenario.schema.json');
+  });
 });

@@ -1,5 +1,5 @@
 // `bench init`: a commented starter scenario that validates as written.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { EXIT, UsageError } from '../errors.js';
 import { INSTALLED_SCHEMA, initTemplate } from '../scenario/init.js';
@@ -7,6 +7,7 @@ import type { Console } from './console.js';
 
 export async function initCommand(file: string, force: boolean, io: Console): Promise<number> {
   if (existsSync(file) && !force) throw new UsageError(`${file} exists; pass --force to overwrite it`);
+  mkdirSync(dirname(resolve(file)), { recursive: true });
   writeFileSync(file, initTemplate({ file, schemaPath: schemaPathFor(file) }));
   io.err(`wrote ${file} — edit target and load, then: bench run ${file}`);
   return EXIT.ok;
