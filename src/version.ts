@@ -1,6 +1,8 @@
-// bench's version, read once from package.json (one source of truth).
+// The package's name and version, read once from package.json (one source of truth).
 import { readFileSync } from 'node:fs';
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
 
 export const VERSION: string = pkg.version;
+/** The npm package (`npm i -D slo-bench`); the command it installs is `bench`. */
+export const PACKAGE_NAME: string = pkg.name;

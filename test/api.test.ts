@@ -1,5 +1,5 @@
 // The programmatic API as a user gets it: the BUILT package imported by its own name (a symlinked
-// node_modules/bench, resolved through package.json "exports"), in a separate Node process, running
+// node_modules/slo-bench, resolved through package.json "exports"), in a separate Node process, running
 // scenarios against a loopback server; an AbortSignal stops a run with results.
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,13 +12,13 @@ beforeAll(async () => {
   await ensureBuilt();
   dir = tempDir('bench-api-');
   mkdirSync(join(dir.path, 'node_modules'));
-  symlinkSync(REPO_ROOT, join(dir.path, 'node_modules', 'bench'), 'dir');
+  symlinkSync(REPO_ROOT, join(dir.path, 'node_modules', 'slo-bench'), 'dir');
 });
 afterAll(() => dir?.remove());
 
 const SCRIPT = `
 import http from 'node:http';
-import { run, loadScenario, compare, merge, VERSION } from 'bench';
+import { run, loadScenario, compare, merge, VERSION } from 'slo-bench';
 let served = 0;
 const server = http.createServer((req, res) => { served++; setTimeout(() => res.end('ok'), 2); });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
@@ -76,7 +76,7 @@ describe('programmatic API (built package)', () => {
     writeFileSync(
       consumer,
       [
-        "import { run, loadScenario, compare, merge, type RunResult, type RunOptions } from 'bench';",
+        "import { run, loadScenario, compare, merge, type RunResult, type RunOptions } from 'slo-bench';",
         "const options: RunOptions = { rate: 5, duration: '2s', quiet: true, signal: new AbortController().signal, onProgress: (p) => p.requests + p.inFlight };",
         "export const a: Promise<RunResult> = run('scenario.yml', options);",
         "export const b = loadScenario({ name: 'x' }).then((plan) => plan.endpoints.length);",

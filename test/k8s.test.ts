@@ -49,7 +49,7 @@ describe('k8sManifests', () => {
   });
 
   it('runs segment $(JOB_COMPLETION_INDEX)/N from the shared start time, results in /results', () => {
-    expect(container.image).toBe('bench:latest');
+    expect(container.image).toBe('slo-bench:latest');
     expect(container.args).toEqual([
       'run',
       '/scenario/Shop Checkout.yml',
@@ -159,5 +159,14 @@ describe('dataFilePaths', () => {
     expect(dataFilePaths(scenarioText)).toEqual(['data/users.csv']);
     expect(dataFilePaths('name: x\n')).toEqual([]);
     expect(dataFilePaths('data: [')).toEqual([]);
+  });
+});
+
+describe('bench k8s on the command line', () => {
+  it('defaults --image to the image the Dockerfile builds under the package name', async () => {
+    const { runCli } = await import('./helpers/cli.js');
+    const run = await runCli(['k8s', 'test/fixtures/cli/open-200.yml', '--parallelism', '2'], { timeoutMs: 15_000 });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^\s+image: slo-bench:latest$/m);
   });
 });

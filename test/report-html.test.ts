@@ -1,5 +1,5 @@
 // report.html in a real browser: it must render its charts from the file alone, with no network at all.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -8,8 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeRedactor, reporters } from '../src/report/index.js';
 import { writeReports } from '../src/cli/write-reports.js';
 import { buildResult, failingResult } from './fixtures/results/build.js';
-
-const CHROMIUM = '/usr/bin/chromium';
+import { findChromium, HOW_TO_GET_CHROMIUM } from '../scripts/chromium.mjs';
 const SCREENSHOT = '/tmp/report.png';
 
 describe('report.html in chromium', () => {
@@ -18,9 +17,11 @@ describe('report.html in chromium', () => {
 
   beforeAll(async () => {
     // Fail, never skip: a missing browser would silently stop checking the one offline-rendering guarantee.
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install it with "apt-get install -y chromium"`);
+    // `npm test` installs Debian's chromium first when it can (scripts/chromium.mjs).
+    const executablePath = findChromium();
+    if (!executablePath) throw new Error(HOW_TO_GET_CHROMIUM);
     browser = await chromium.launch({
-      executablePath: CHROMIUM,
+      executablePath,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
     dir = mkdtempSync(join(tmpdir(), 'bench-report-html-'));
@@ -149,5 +150,29 @@ describe('report.html in chromium', () => {
     expect(html).not.toMatch(/url\(\s*["']?(https?:)?\/\//i);
     expect(html).not.toMatch(/@import/i);
     expect(html.match(/<\/script>/gi)).toHaveLength(3);
+  });
+});
+
+describe('finding the browser', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-chrome-path-'));
+  const fake = join(dir, 'google-chrome');
+  writeFileSync(fake, '#!/bin/sh\n');
+  chmodSync(fake, 0o755);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('takes CHROME_PATH when it is an executable, and nothing else when it is set', () => {
+    expect(findChromium({ CHROME_PATH: fake, PATH: '' })).toBe(fake);
+    expect(findChromium({ CHROME_PATH: join(dir, 'missing'), PATH: dir })).toBeNull();
+  });
+
+  it('finds a Chrome/Chromium on PATH when Debian\'s is absent', () => {
+    const found = findChromium({ PATH: dir });
+    expect(found === '/usr/bin/chromium' || found === fake).toBe(true);
+  });
+
+  it('says in one line how to get a browser', () => {
+    expect(HOW_TO_GET_CHROMIUM).not.toContain('\n');
+    expect(HOW_TO_GET_CHROMIUM).toMatch(/apt-get install -y chromium/);
+    expect(HOW_TO_GET_CHROMIUM).toMatch(/CHROME_PATH/);
   });
 });

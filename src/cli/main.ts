@@ -5,6 +5,7 @@ import { VERSION } from '../version.js';
 import { processConsole, useColor, type Console } from './console.js';
 import { runCommand } from './run-command.js';
 import { validateCommand } from './validate-command.js';
+import { DEFAULT_IMAGE } from '../k8s/manifest.js';
 import { initCommand } from './init-command.js';
 import { reportCommand } from './report-command.js';
 import { compareCommand } from './compare-command.js';
@@ -106,7 +107,7 @@ export function buildProgram(io: Console, setExit: (code: number) => void): Comm
     .description('print a Kubernetes ConfigMap + Indexed Job that runs the scenario in N segments')
     .argument('<scenario>')
     .requiredOption('-p, --parallelism <n>', 'number of pods (segments)')
-    .option('--image <image>', 'container image with bench', 'bench:latest')
+    .option('--image <image>', 'container image with bench', DEFAULT_IMAGE)
     .option('-n, --namespace <ns>', 'namespace')
     .option('--start-delay <seconds>', 'seconds from now until the shared start', '60')
     .option('--secret <name>', "a Secret whose keys become the pods' environment (the scenario's ${VAR}s)")

@@ -2,8 +2,8 @@
 // i/N of the load, all starting at one shared instant. Pure apart from reading the clock for the default
 // start time (injectable as `now`). The output is multi-document YAML for `kubectl apply -f`.
 //
-// Build the image from the repository's Dockerfile (`docker build -t bench:latest .`) and push it where
-// the cluster pulls from (or `kind load docker-image bench:latest`); the default pull policy IfNotPresent
+// Build the image from the repository's Dockerfile (`docker build -t slo-bench:latest .`) and push it where
+// the cluster pulls from (or `kind load docker-image slo-bench:latest`); the default pull policy IfNotPresent
 // lets a locally loaded image work.
 import { stringify } from 'yaml';
 import { posix } from 'node:path';
@@ -37,7 +37,8 @@ export interface K8sOptions {
   now?: Date;
 }
 
-export const DEFAULT_IMAGE = 'bench:latest';
+/** The image the repository's Dockerfile builds, named after the npm package. */
+export const DEFAULT_IMAGE = 'slo-bench:latest';
 const SCENARIO_DIR = '/scenario';
 const RESULTS_DIR = '/results';
 // Kubernetes' limit for a ConfigMap is 1 MiB; stay under it with room for metadata.

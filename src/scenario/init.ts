@@ -1,9 +1,19 @@
 // `bench init`: a commented starter scenario. A test loads it, so it can never drift from the format.
 
-export function initTemplate(schemaPath = './node_modules/bench/schema/scenario.schema.json'): string {
+/** Where `npm i -D slo-bench` puts the published schema, relative to the project root. */
+export const INSTALLED_SCHEMA = 'node_modules/slo-bench/schema/scenario.schema.json';
+
+export interface InitOptions {
+  /** the file as the user named it, for the header's commands */
+  file?: string;
+  /** the modeline's schema, relative to the file's folder (yaml-language-server resolves it from there) */
+  schemaPath?: string;
+}
+
+export function initTemplate({ file = 'scenario.yml', schemaPath = `./${INSTALLED_SCHEMA}` }: InitOptions = {}): string {
   return `# yaml-language-server: $schema=${schemaPath}
-# A bench scenario. Run it:   bench run scenario.yml --target http://127.0.0.1:3000
-# Check it without running:   bench validate scenario.yml
+# A bench scenario. Run it:   bench run ${file} --target http://127.0.0.1:3000
+# Check it without running:   bench validate ${file}
 
 name: my-api
 target: http://127.0.0.1:3000   # --target overrides

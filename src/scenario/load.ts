@@ -8,7 +8,7 @@ import type { Plan } from '../types.js';
 import { compilePlan } from './compile-plan.js';
 import { loadDataSources } from './data.js';
 import { substituteEnv, type Env } from './env.js';
-import { ProblemList } from './problems.js';
+import { formatPath, ProblemList } from './problems.js';
 import { checkAgainstSchema } from './schema-check.js';
 import { scenarioSchema } from './schema.js';
 import { MAX_SCENARIO_BYTES, parseYamlSource, toPlainData } from './yaml-source.js';
@@ -44,7 +44,13 @@ export async function parseScenario(text: string, path: string, options: LoadOpt
     problems.add([], 'a scenario is a map with at least "load" and "flows" (try `bench init`)');
     throw new ScenarioError(problems.sorted());
   }
-  for (const issue of checkAgainstSchema(scenarioSchema, data.value)) problems.add(issue.path, issue.message, issue.anchor);
+  // Schema problems are causes: what compiling the same field then finds (an SLO the schema already
+  // refused) is not said a second time. Marked on a field's last schema problem, so all of those show.
+  const issues = checkAgainstSchema(scenarioSchema, data.value);
+  issues.forEach((issue, i) => {
+    const last = !issues.slice(i + 1).some((later) => formatPath(later.path) === formatPath(issue.path));
+    problems.add(issue.path, issue.message, issue.anchor, last);
+  });
   const value = data.value as Record<string, unknown>;
   const dataSources = await loadDataSources(value.data, dirname(path), problems);
   const plan = compileAfterChecks(() => compilePlan({ value, file: path, dataSources, envSecrets, problems }), problems);

@@ -31,11 +31,23 @@ class Checker {
 
   check(schemaIn: JsonSchema, value: unknown, path: PathSegment[], issues: SchemaIssue[]): void {
     const schema = this.resolve(schemaIn);
+    // `errorMessage` (as ajv-errors and yaml-language-server read it): one message for whatever is wrong here.
+    if (typeof schema.errorMessage === 'string') {
+      const own: SchemaIssue[] = [];
+      this.checkKeywords(schema, value, path, own);
+      if (own.length > 0) issues.push({ path, message: schema.errorMessage, anchor: 'value' });
+      return;
+    }
+    this.checkKeywords(schema, value, path, issues);
+  }
+
+  private checkKeywords(schema: JsonSchema, value: unknown, path: PathSegment[], issues: SchemaIssue[]): void {
     const add = (message: string, at: PathSegment[] = path, anchor: Anchor = 'value'): void => {
       issues.push({ path: at, message, anchor });
     };
     if (schema.type !== undefined && !matchesType(schema.type, value)) return add(`must be ${typeList(schema.type)} (got ${describe(value)})`);
     if (Array.isArray(schema.enum) && !schema.enum.includes(value)) return add(`must be one of: ${schema.enum.join(', ')}`);
+    if ('const' in schema && value !== schema.const) return add(`must be ${JSON.stringify(schema.const)}`);
     if (typeof value === 'string') this.checkString(schema, value, add);
     if (typeof value === 'number') this.checkNumber(schema, value, add);
     if (Array.isArray(value)) this.checkArray(schema, value, path, issues, add);
@@ -51,14 +63,12 @@ class Checker {
   }
 
   private checkString(schema: JsonSchema, value: string, add: (m: string) => void): void {
-    if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(value)) {
-      add(typeof schema.patternErrorMessage === 'string' ? schema.patternErrorMessage : `must match ${schema.pattern}`);
-    }
+    if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(value)) add(`must match ${schema.pattern}`);
   }
 
   private checkNumber(schema: JsonSchema, value: number, add: (m: string) => void): void {
     if (typeof schema.minimum === 'number' && value < schema.minimum) add(`must be at least ${schema.minimum}`);
-    if (typeof schema.maximum === 'number' && value > schema.maximum) add(typeof schema.maximumErrorMessage === 'string' ? schema.maximumErrorMessage : `must be at most ${schema.maximum}`);
+    if (typeof schema.maximum === 'number' && value > schema.maximum) add(`must be at most ${schema.maximum}`);
     if (typeof schema.exclusiveMinimum === 'number' && value <= schema.exclusiveMinimum) add(`must be more than ${schema.exclusiveMinimum}`);
   }
 
@@ -178,10 +188,11 @@ function hasRequired(schema: JsonSchema, value: unknown): boolean {
   return !required || (isObject(value) && required.every((key) => key in value));
 }
 
-/** `{ required: [...] }` and nothing else: the idiom for "one of these keys". */
+/** `{ properties: { k: {} }, required: [k] }` and nothing else (schema.ts's has()): the idiom for "one of these keys". */
 function requiredOnly(schema: JsonSchema): string[] | null {
-  const keys = Object.keys(schema);
-  return keys.length === 1 && keys[0] === 'required' ? (schema.required as string[]) : null;
+  if (!Object.keys(schema).every((key) => key === 'required' || key === 'properties') || !Array.isArray(schema.required)) return null;
+  const properties = Object.values((schema.properties ?? {}) as Record<string, JsonSchema>);
+  return properties.every((p) => isObject(p) && Object.keys(p).length === 0) ? (schema.required as string[]) : null;
 }
 
 export type { FieldPath };

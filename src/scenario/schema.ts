@@ -1,7 +1,9 @@
 // The one source of truth for the scenario file's shape. The validator (schema-check.ts) reads it, and
 // schema/scenario.schema.json is this object printed (regenerate: writeSchemaFile, or
 // `UPDATE_SCHEMA=1 npx vitest run test/scenario-schema.test.ts`), so editors with yaml-language-server
-// give the same answers as `bench validate`. Draft-07; only the keywords schema-check.ts understands.
+// give the same answers as `bench validate`. Draft-07, compiling in Ajv's strict mode (no union types: anyOf
+// or if/then/else instead). Custom messages use `errorMessage` (a string), the key yaml-language-server
+// and ajv-errors both read: put it only on a leaf, where one message fits every way the value can be wrong.
 
 export type JsonSchema = { [keyword: string]: unknown };
 
@@ -12,12 +14,21 @@ const DURATION_PATTERN = '^(0|(\\d+(\\.\\d+)?(us|µs|ms|s|m|h))+)$';
 const RANGE_PART = '(\\d+(\\.\\d+)?(us|µs|ms|s|m|h))+';
 const THINK_PATTERN = `^(0|${RANGE_PART}(\\s*\\.\\.\\s*${RANGE_PART})?)$`;
 const RATE_PATTERN = '^\\d+(\\.\\d+)?\\s*(/\\s*\\d*\\s*(s|sec|second|m|min|minute|h|hour))?$';
+// "<metric> <op> <value>" (p95 < 200ms, p(99)<300, error_rate < 1%); src/slo/parse.ts judges metric and value.
+const SLO_EXPR = '[A-Za-z_][A-Za-z0-9_.]*(\\(\\s*\\d+(\\.\\d+)?\\s*\\))?\\s*(<=|>=|<|>)\\s*\\S.*$';
+const SLO_PATTERN = `^\\s*([^:<>=]+:\\s*)?${SLO_EXPR}`;
+const SLO_EXPR_PATTERN = `^\\s*${SLO_EXPR}`;
 
 const NEEDS_UNIT = 'needs a unit, e.g. 2s or 500ms (a bare number is ambiguous)';
 
 /** A string in the given pattern, or the number 0: any other bare number lacks its unit. */
-function withUnit(description: string, pattern: string, patternErrorMessage: string) {
-  return { description, type: ['string', 'number'], minimum: 0, maximum: 0, maximumErrorMessage: NEEDS_UNIT, pattern, patternErrorMessage };
+function withUnit(description: string, pattern: string, errorMessage: string) {
+  return {
+    description,
+    if: { type: 'number' },
+    then: { const: 0, errorMessage: NEEDS_UNIT },
+    else: { type: 'string', pattern, errorMessage },
+  };
 }
 
 const duration = withUnit('Go-style duration: 500ms, 30s, 1m30s', DURATION_PATTERN, 'must be a duration like 500ms, 30s or 1m30s');
@@ -30,13 +41,12 @@ const think = withUnit(
 
 const rate = {
   description: 'arrivals per second: 100/s, 6000/m (a bare number is per second)',
-  type: ['string', 'number'],
-  minimum: 0,
-  pattern: RATE_PATTERN,
-  patternErrorMessage: 'must be a rate like 100/s or 6000/m',
+  if: { type: 'number' },
+  then: { type: 'number', minimum: 0 },
+  else: { type: 'string', pattern: RATE_PATTERN, errorMessage: 'must be a rate like 100/s or 6000/m' },
 };
 
-const scalarValue = { type: ['string', 'number', 'boolean'] };
+const scalarValue = { anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] };
 
 const headers = {
   description: 'header name → value; {{ templates }} allowed in step headers',
@@ -64,14 +74,19 @@ const closedPhase = {
   additionalProperties: false,
 };
 
-const phase = { if: { type: 'object', required: ['vus'] }, then: { $ref: '#/definitions/closedPhase' }, else: { $ref: '#/definitions/openPhase' } };
+/** "has these keys": `required`, with the keys declared too (Ajv's strictRequired wants them in the same object). */
+function has(...keys: string[]) {
+  return { properties: Object.fromEntries(keys.map((key) => [key, {}])), required: keys };
+}
+
+const phase = { if: { type: 'object', ...has('vus') }, then: { $ref: '#/definitions/closedPhase' }, else: { $ref: '#/definitions/openPhase' } };
 
 const statusCode = { type: 'integer', minimum: 100, maximum: 599 };
 
 const expect = {
   type: 'object',
   properties: {
-    status: { ...statusCode, type: ['integer', 'array'], items: statusCode, minItems: 1, description: 'accepted status (or list)' },
+    status: { anyOf: [statusCode, { type: 'array', items: statusCode, minItems: 1 }], description: 'accepted status (or list)' },
     headers: { type: 'object', additionalProperties: { type: 'string' }, description: 'header → exact value or /regex/' },
     json: { type: 'object', description: 'JSONPath ($.id) → expected value or /regex/' },
     contains: { type: 'string', description: 'the body contains this text' },
@@ -84,7 +99,7 @@ const capture = {
   type: 'object',
   additionalProperties: {
     anyOf: [
-      { type: 'string', pattern: '^\\$', patternErrorMessage: 'must be a JSONPath starting with $' },
+      { type: 'string', pattern: '^\\$', errorMessage: 'must be a JSONPath starting with $' },
       { type: 'object', properties: { header: { type: 'string' } }, required: ['header'], additionalProperties: false },
       {
         type: 'object',
@@ -118,22 +133,29 @@ const requestStep = {
     expect,
     capture,
   },
-  oneOf: [...METHODS, 'graphql'].map((method) => ({ required: [method] })),
-  not: { required: ['json', 'body'] },
+  oneOf: [...METHODS, 'graphql'].map((method) => has(method)),
+  not: has('json', 'body'),
   additionalProperties: false,
 };
 
 const thinkStep = { type: 'object', properties: { think }, required: ['think'], additionalProperties: false };
 
-const step = { if: { type: 'object', required: ['think'] }, then: { $ref: '#/definitions/thinkStep' }, else: { $ref: '#/definitions/requestStep' } };
+const step = { if: { type: 'object', ...has('think') }, then: { $ref: '#/definitions/thinkStep' }, else: { $ref: '#/definitions/requestStep' } };
+
+const sloExpr = { type: 'string', pattern: SLO_EXPR_PATTERN, errorMessage: 'must be an SLO expression "<metric> <op> <value>", e.g. "p95 < 200ms" or "error_rate < 1%"' };
 
 const slo = {
   anyOf: [
-    { type: 'string', description: '"p95 < 200ms", "error_rate < 1%", "get-product: p99 < 300ms"' },
+    {
+      type: 'string',
+      description: '"p95 < 200ms", "error_rate < 1%", "get-product: p99 < 300ms"',
+      pattern: SLO_PATTERN,
+      errorMessage: 'must be an SLO "<metric> <op> <value>", e.g. "p95 < 200ms", "error_rate < 1%" or "get-product: p99 < 300ms"',
+    },
     {
       type: 'object',
       properties: {
-        expr: { type: 'string' },
+        expr: sloExpr,
         endpoint: { type: 'string' },
         abortOnFail: { type: 'boolean', description: 'stop the run as soon as this fails' },
         window: { ...duration, description: 'evaluate abortOnFail over this trailing window' },
@@ -141,13 +163,12 @@ const slo = {
       required: ['expr'],
       additionalProperties: false,
     },
-    { type: 'object', description: 'endpoint: expression', minProperties: 1, maxProperties: 1, additionalProperties: { type: 'string' } },
+    { type: 'object', description: 'endpoint: expression', minProperties: 1, maxProperties: 1, additionalProperties: sloExpr },
   ],
 };
 
 export const scenarioSchema: JsonSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
-  $id: 'https://github.com/bench/bench/schema/scenario.schema.json',
   title: 'bench scenario',
   type: 'object',
   properties: {
