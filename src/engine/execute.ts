@@ -3,7 +3,7 @@
 import { Worker } from 'node:worker_threads';
 import { RunError } from '../errors.js';
 import type { Plan, SloSpec } from '../types.js';
-import { Aggregator, type EncodedInterval, type Summary } from '../metrics/aggregator.js';
+import { Aggregator, destroyInterval, type EncodedInterval, type Summary } from '../metrics/aggregator.js';
 import { failingAbortSlo } from '../slo/window.js';
 import { Engine, epochNow, type EngineResult, type Progress, type StopReason } from './engine.js';
 
@@ -35,10 +35,20 @@ type WorkerMessage =
   | { type: 'done'; result: EngineResult }
   | { type: 'error'; message: string; runError: boolean };
 
-export function executeInProcess(plan: Plan, startAt?: number): Execution {
+export interface ExecuteOptions {
+  /**
+   * Seconds before this one are run but not measured (a warm-up, e.g. `bench capacity`'s probes):
+   * their intervals are discarded instead of folded into the figures. Default 0: every second counts.
+   */
+  measureFromSecond?: number;
+}
+
+export function executeInProcess(plan: Plan, startAt?: number, options: ExecuteOptions = {}): Execution {
   let abortedBy: SloSpec | undefined;
+  const skip = options.measureFromSecond ?? 0;
   const engine: Engine = new Engine(plan, {
     startAt,
+    onInterval: skip > 0 ? (interval) => (interval.second < skip ? destroyInterval(interval) : engine.aggregator.absorb(interval)) : undefined,
     onSecond: () => {
       const failing = failingAbortSlo(plan.slo, engine.aggregator.timelineSoFar());
       if (!failing) return null;
@@ -67,7 +77,13 @@ export function executeInProcess(plan: Plan, startAt?: number): Execution {
  * N worker threads, each running segment i/N of the plan (composed with an outer segment, if any).
  * Each posts its closed intervals, encoded, once a second; this thread absorbs them.
  */
-export function executeInWorkers(plan: Plan, job: Omit<WorkerJob, 'segment'> & { segment?: { index: number; count: number } }, workers: number): Execution {
+export function executeInWorkers(
+  plan: Plan,
+  job: Omit<WorkerJob, 'segment'> & { segment?: { index: number; count: number } },
+  workers: number,
+  options: ExecuteOptions = {},
+): Execution {
+  const skip = options.measureFromSecond ?? 0;
   const agg = new Aggregator(plan.endpoints, 2);
   const outer = job.segment ?? { index: 0, count: 1 };
   const totalMs = plan.phases.reduce((sum, p) => sum + p.durationMs, 0);
@@ -86,7 +102,7 @@ export function executeInWorkers(plan: Plan, job: Omit<WorkerJob, 'segment'> & {
     return new Promise<EngineResult>((resolve, reject) => {
       worker.on('message', (msg: WorkerMessage) => {
         if (msg.type === 'interval') {
-          agg.absorbEncoded(msg.interval);
+          if (msg.interval.second >= skip) agg.absorbEncoded(msg.interval);
           judgeAbort(msg.interval.second);
         } else if (msg.type === 'progress') inFlight[i] = msg.inFlight;
         else if (msg.type === 'done') resolve(msg.result);
