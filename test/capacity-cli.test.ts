@@ -173,3 +173,111 @@ describe('bench capacity: verdicts and bad input', () => {
     expect(run.stderr).not.toMatch(STACK_LINE);
   });
 });
+
+describe('bench capacity: generator limits, two targets, stopping early', () => {
+  const dir = tempDir('bench-capacity-more-');
+  let slow: TestServer;
+  let small: RateLimitedServer;
+  let large: RateLimitedServer;
+  beforeAll(async () => {
+    // Answers every request after 10 ms, however many: this target has no capacity limit bench can reach.
+    slow = await startServer((_req, res) => {
+      setTimeout(() => res.end('ok'), 10);
+    });
+    small = await startRateLimitedServer(150);
+    large = await startRateLimitedServer(300);
+  });
+  afterAll(async () => {
+    await Promise.all([slow.close(), small.close(), large.close()]);
+    dir.remove();
+  });
+
+  it(
+    'arrivals dropped at the generator’s own in-flight cap are labelled "limited by the generator", never reported as capacity (exit 3)',
+    async () => {
+      const out = join(dir.path, 'capped');
+      const run = await runCli(['capacity', 'test/fixtures/capacity/capped.yml', '--target', slow.url, '--from', '100/s', '--max', '3000/s', '--precision', '20%', ...FAST, '--out', out], { timeoutMs: SEARCH_TIMEOUT });
+      expect(run.code).toBe(3);
+      const t = readJson<CapacityDocument>(join(out, 'capacity.json')).targets[0]!;
+      expect(t.status).toBe('generator-limited');
+      expect(t.capacity).toBeNull();
+      expect(t.firstFailure).toBeNull();
+      expect(t.limitedAt).not.toBeNull();
+      expect(t.limitedBy.join(' ')).toContain('dropped at the in-flight cap');
+      expect(t.hint).toContain('--workers');
+      const limited = t.probes.filter((p) => p.generatorLimited);
+      expect(limited.length).toBeGreaterThanOrEqual(2);
+      for (const p of limited) expect(p.dropped).toBeGreaterThan(0);
+      expect(run.stderr).toContain('limited by the generator');
+      expect(run.stderr).toContain("this is bench's limit, not the target's capacity");
+      expect(run.stderr).not.toMatch(/sustains [\d,]+\/s within SLOs/);
+      expect(readFileSync(join(out, 'capacity.md'), 'utf8')).toContain('limited by the generator');
+    },
+    SEARCH_TIMEOUT,
+  );
+
+  it(
+    'two targets are searched interleaved, probe by probe, with one verdict comparing them',
+    async () => {
+      const out = join(dir.path, 'two');
+      const args = ['capacity', ROOT, '--target', `big=${large.url}`, '--target', `small=${small.url}`, '--from', '100/s', '--max', '2000/s', '--precision', '10%', ...FAST, '--out', out];
+      const run = await runCli(args, { timeoutMs: 2 * SEARCH_TIMEOUT });
+      expect(run.code).toBe(0);
+      const doc = readJson<CapacityDocument>(join(out, 'capacity.json'));
+      const [big, smallT] = doc.targets as [CapacityDocument['targets'][0], CapacityDocument['targets'][0]];
+      expect(big.name).toBe('big');
+      expect(big.capacity!).toBeGreaterThanOrEqual(300 * 0.9);
+      expect(big.capacity!).toBeLessThanOrEqual(300 * 1.05);
+      expect(smallT.capacity!).toBeGreaterThanOrEqual(150 * 0.9);
+      expect(smallT.capacity!).toBeLessThanOrEqual(150 * 1.05);
+      const pct = Math.round(((smallT.capacity! - big.capacity!) / big.capacity!) * 100);
+      expect(doc.verdict).toBe(`big sustains ${big.capacity}/s within SLOs, small ${smallT.capacity}/s (−${Math.abs(pct)}%)`);
+      expect(run.stderr).toContain(doc.verdict);
+      // Interleaved: while both searches run, no target gets two probes in a row... except mirrored pairs (A B B A).
+      const order = run.stderr.match(/^bench capacity: (big|small) probe/gm)!.map((l) => l.split(' ')[2]);
+      const both = Math.min(big.probes.length, smallT.probes.length) * 2;
+      for (let i = 0; i + 2 < both; i++) expect(order[i] === order[i + 1] && order[i + 1] === order[i + 2]).toBe(false);
+    },
+    2 * SEARCH_TIMEOUT,
+  );
+
+  it('--max-time stops the search with the bracket found so far', async () => {
+    const out = join(dir.path, 'short');
+    const run = await runCli(['capacity', ROOT, '--target', large.url, '--from', '100/s', ...FAST, '--max-time', '6s', '--out', out], { timeoutMs: 30_000 });
+    expect(run.code).toBe(0);
+    const doc = readJson<CapacityDocument>(join(out, 'capacity.json'));
+    expect(doc.stopReason).toBe('max-time');
+    expect(doc.targets[0]!.status).toBe('stopped');
+    expect(doc.targets[0]!.capacity).toBeNull();
+    expect(doc.targets[0]!.bestPass).not.toBeNull();
+    expect(doc.targets[0]!.probes.length).toBeGreaterThanOrEqual(1);
+    expect(doc.targets[0]!.probes.length).toBeLessThanOrEqual(3);
+    expect(run.stderr).toContain('stopped at --max-time');
+  });
+
+  it('Ctrl-C ends the running probe and reports what was probed (exit 130)', async () => {
+    const out = join(dir.path, 'interrupted');
+    let sent = false;
+    const run = await runCli(['capacity', ROOT, '--target', large.url, '--from', '100/s', ...FAST, '--out', out], {
+      timeoutMs: 40_000,
+      onSpawn: (child) => {
+        let seen = '';
+        child.stderr!.on('data', (chunk: Buffer | string) => {
+          seen += String(chunk);
+          // After the second probe's line, interrupt the third probe midway.
+          if (!sent && (seen.match(/probe \d+ ·/g) ?? []).length >= 2) {
+            sent = true;
+            setTimeout(() => child.kill('SIGINT'), 700);
+          }
+        });
+      },
+    });
+    expect(sent).toBe(true);
+    expect(run.code).toBe(130);
+    const doc = readJson<CapacityDocument>(join(out, 'capacity.json'));
+    expect(doc.stopReason).toBe('interrupted');
+    expect(doc.targets[0]!.probes).toHaveLength(2);
+    expect(existsSync(join(out, 'capacity.html'))).toBe(true);
+    expect(run.stderr).not.toMatch(STACK_LINE);
+  });
+});

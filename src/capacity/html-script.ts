@@ -34,7 +34,7 @@ export const CAPACITY_SCRIPT = String.raw`
     charts.push({ el: el, chart: new uPlot(opts, series, el) });
   }
   data.targets.forEach(function (t, i) {
-    var rateAxis = { label: 'offered rate (per second)', values: function (u, vals) { return vals.map(function (v) { return v == null ? '' : fmtRate(v); }); } };
+    var rateAxis = { label: 'offered rate (per second)', values: function (u, vals) { return vals.map(function (v) { return v == null ? '' : (v >= 10 ? Math.round(v) : +v.toPrecision(2)) + '/s'; }); } };
     var kneeSeries = [{ label: 'offered', value: function (u, v) { return fmtRate(v); } },
       line('p50', '#059669', fmtMs), line('p90', '#2563eb', fmtMs), line('p95', '#d97706', fmtMs), line('p99', '#7c3aed', fmtMs, { width: 2 })];
     var kneeData = [t.rate, t.p50, t.p90, t.p95, t.p99];

@@ -58,6 +58,7 @@ export function capacityHtml(doc: CapacityDocument, slo: readonly Pick<SloSpec, 
 <title>${h(`Capacity · bench: ${doc.scenario}`)}</title>
 <style>${uplot.css}</style>
 <style>${REPORT_CSS}</style>
+<style>h2.target { margin: 8px 0 12px; } h2.target small { color: var(--muted); font-weight: 400; font-size: 14px; } table.probes td.text { min-width: 300px; }</style>
 </head>
 <body>
 <main>
