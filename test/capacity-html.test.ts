@@ -26,6 +26,8 @@ function simulatedProbe(rate: number, kind: ProbeRecord['kind'], index: number):
     offeredRate: rate,
     achievedRate: Math.min(rate, 1250),
     goodRate: Math.min(rate, 1250) * (1 - errorRate),
+    responsesPerSecond: Math.min(rate, 1250),
+    requestsPerArrival: 1,
     windowMs: 10_000,
     warmupMs: 2000,
     requests: rate * 10,

@@ -1,6 +1,7 @@
 // One probe's verdict from its figures: pass, fail, or limited by the generator (pure).
 import { describe, expect, it } from 'vitest';
-import { generatorHint, judgeProbe, judgeSlos, probeFigures, type ProbeFigures } from '../src/capacity/probe.js';
+import { generatorHint, judgeProbe, judgeSlos, probeFigures, requestsPerArrival, type ProbeFigures } from '../src/capacity/probe.js';
+import type { Flow } from '../src/types.js';
 import { parseSlo } from '../src/slo/parse.js';
 import type { SloResult, SloSpec } from '../src/types.js';
 import { Aggregator } from '../src/metrics/aggregator.js';
@@ -10,6 +11,8 @@ function figures(over: Partial<ProbeFigures> = {}): ProbeFigures {
     offeredRate: 1000,
     achievedRate: 1000,
     goodRate: 1000,
+    responsesPerSecond: 1000,
+    requestsPerArrival: 1,
     windowMs: 10_000,
     warmupMs: 2000,
     requests: 10_000,
@@ -87,6 +90,23 @@ describe('probeFigures and judgeSlos', () => {
     expect(f.generatorCpu).toBe(0.05);
     // rps (today: over the whole run including the drain) would have said 56.67/s.
     expect(summary.totals.rps).not.toBe(f.achievedRate);
+  });
+
+  it('states the achieved rate in arrivals per second: responses ÷ the requests a flow sends, weighted over the flows', () => {
+    const request = { kind: 'request' } as Flow['steps'][number];
+    const think = { kind: 'think', minMs: 1, maxMs: 1 } as Flow['steps'][number];
+    const flows = [
+      { name: 'browse', weight: 3, steps: [request] },
+      { name: 'checkout', weight: 1, steps: [request, think, request, request] },
+    ] as Flow[];
+    expect(requestsPerArrival({ flows })).toBe(1.5);
+    expect(requestsPerArrival({ flows: [flows[0]!] })).toBe(1);
+    const agg = new Aggregator(['root']);
+    for (let i = 0; i < 300; i++) agg.record(0, 0, 0, 5, 200, null, null);
+    agg.absorb(agg.closeInterval(1));
+    const f = probeFigures(agg.summarize(2000), { offeredRate: 200, warmupSeconds: 1, windowSeconds: 1, cpuMs: 0, wallMs: 2000, cores: 1, requestsPerArrival: 1.5 });
+    expect(f.responsesPerSecond).toBe(300);
+    expect(f.achievedRate).toBe(200);
   });
 
   it('judges the scenario’s SLOs but not the absolute ones the search sets (rps, requests…)', () => {

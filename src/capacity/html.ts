@@ -98,10 +98,10 @@ function targetTable(doc: CapacityDocument): string {
 }
 
 function probeTable(t: CapacityTarget, i: number): string {
-  const head = ['#', 'kind', 'offered', 'achieved', 'good', 'errors', 'dropped', 'p50 ms', 'p90 ms', 'p95 ms', 'p99 ms', 'lag p99 ms', 'gen CPU'].map((c) => `<th>${c}</th>`).join('') + '<th class="text">result</th>';
+  const head = ['#', 'kind', 'offered', 'achieved', 'good', 'responses/s', 'errors', 'dropped', 'p50 ms', 'p90 ms', 'p95 ms', 'p99 ms', 'lag p99 ms', 'gen CPU'].map((c) => `<th>${c}</th>`).join('') + '<th class="text">result</th>';
   const rows = t.probes.map((p) => {
     const l = p.latencyMs;
-    const cells = [String(p.index), p.kind, `${formatRate(p.offeredRate)}/s`, `${formatRate(p.achievedRate)}/s`, `${formatRate(p.goodRate)}/s`, formatPercent(p.errorRate), String(p.dropped), ...[l.p50, l.p90, l.p95, l.p99, p.scheduleLagMs.p99].map(formatMs), `${Math.round(p.generatorCpu * 100)}%`];
+    const cells = [String(p.index), p.kind, `${formatRate(p.offeredRate)}/s`, `${formatRate(p.achievedRate)}/s`, `${formatRate(p.goodRate)}/s`, formatRate(p.responsesPerSecond), formatPercent(p.errorRate), String(p.dropped), ...[l.p50, l.p90, l.p95, l.p99, p.scheduleLagMs.p99].map(formatMs), `${Math.round(p.generatorCpu * 100)}%`];
     const cls = p.generatorLimited ? 'deferred' : p.pass ? 'pass' : 'fail';
     return `<tr data-verdict="${p.verdict}">${cells.map((c) => `<td>${h(c)}</td>`).join('')}<td class="text verdict-${cls}">${h(probeResultText(p))}</td></tr>`;
   });

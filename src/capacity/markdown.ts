@@ -28,6 +28,8 @@ export function notes(doc: CapacityDocument): string[] {
   const out = [
     `Each probe: ${s.warmupMs / 1000} s warm-up (not measured), then ${s.stepMs / 1000} s measured at one open-model rate; the best pass is confirmed by a ${s.confirmMs / 1000} s run; ${s.coolDownMs / 1000} s cool-down between probes. Precision ${Math.round(s.precision * 1000) / 10}%.`,
   ];
+  const perArrival = doc.targets.flatMap((t) => t.probes)[0]?.requestsPerArrival ?? 1;
+  if (perArrival !== 1) out.push(`Rates are arrivals per second, each starting one flow iteration; the flows send ${perArrival} requests per arrival on average, so achieved = responses per second ÷ ${perArrival}.`);
   const unjudged = doc.slo.filter((x) => !x.judged).map((x) => x.expr);
   if (unjudged.length) out.push(`Not judged in a capacity search (the search sets the volume): ${unjudged.join(', ')}.`);
   if (doc.sloDefaults) out.push('The scenario has no slo: section, so the default SLOs apply.');

@@ -10,12 +10,16 @@ import { isLatencyMetric } from '../slo/parse.js';
 import type { ProbeKind, Verdict } from './policy.js';
 
 export interface ProbeFigures {
-  /** the rate the schedule offered, per second */
+  /** arrivals per second the schedule offered (each starts one iteration of a flow) */
   offeredRate: number;
-  /** responses completed per second within the measured window */
+  /** in the offered rate's unit: responses per second within the measured window ÷ requestsPerArrival */
   achievedRate: number;
-  /** responses without an error per second within the measured window */
+  /** the same, counting only responses without an error */
   goodRate: number;
+  /** responses per second within the measured window, as counted */
+  responsesPerSecond: number;
+  /** requests one arrival sends when its flow runs to the end (weighted over the flows; 1 for one-request flows) */
+  requestsPerArrival: number;
   /** measured window, ms (the warm-up before it is not counted) */
   windowMs: number;
   warmupMs: number;
@@ -54,16 +58,19 @@ export interface ProbeReport extends ProbeFigures, ProbeJudgement {
 /** Figures of the measured window, from the summary of a run whose seconds before `warmupSeconds` were discarded. */
 export function probeFigures(
   summary: Summary,
-  facts: { offeredRate: number; warmupSeconds: number; windowSeconds: number; cpuMs: number; wallMs: number; cores: number },
+  facts: { offeredRate: number; warmupSeconds: number; windowSeconds: number; cpuMs: number; wallMs: number; cores: number; requestsPerArrival?: number },
 ): ProbeFigures {
+  const perArrival = facts.requestsPerArrival ?? 1;
   const inWindow = summary.timeline.filter((p) => p.second >= facts.warmupSeconds && p.second < facts.warmupSeconds + facts.windowSeconds);
   const completed = inWindow.reduce((sum, p) => sum + p.requests, 0);
   const failed = inWindow.reduce((sum, p) => sum + p.errors, 0);
   const t = summary.totals;
   return {
     offeredRate: facts.offeredRate,
-    achievedRate: round2(completed / facts.windowSeconds),
-    goodRate: round2((completed - failed) / facts.windowSeconds),
+    achievedRate: round2(completed / facts.windowSeconds / perArrival),
+    goodRate: round2((completed - failed) / facts.windowSeconds / perArrival),
+    responsesPerSecond: round2(completed / facts.windowSeconds),
+    requestsPerArrival: round2(perArrival),
     windowMs: facts.windowSeconds * 1000,
     warmupMs: facts.warmupSeconds * 1000,
     requests: t.requests,
@@ -75,6 +82,14 @@ export function probeFigures(
     generatorCpu: facts.wallMs > 0 ? round2(facts.cpuMs / facts.wallMs) : 0,
     generatorCores: facts.cores,
   };
+}
+
+/** Requests one arrival sends when its flow runs to the end, weighted over the flows (think steps send none). */
+export function requestsPerArrival(plan: Pick<Plan, 'flows'>): number {
+  const weight = plan.flows.reduce((sum, f) => sum + f.weight, 0);
+  if (weight <= 0) return 1;
+  const requests = plan.flows.reduce((sum, f) => sum + f.weight * f.steps.filter((s) => s.kind === 'request').length, 0);
+  return requests > 0 ? requests / weight : 1;
 }
 
 /**

@@ -8,7 +8,7 @@ import { epochNow } from '../engine/engine.js';
 import { preparePlan } from '../scenario/prepare.js';
 import type { LoadOverrides } from '../scenario/overrides.js';
 import { conclude, nextProbe, type Outcome, type ProbeKind, type ProbeRecord, type SearchConfig } from './policy.js';
-import { judgeProbe, judgeSlos, probeFigures, type ProbeReport } from './probe.js';
+import { judgeProbe, judgeSlos, probeFigures, requestsPerArrival, type ProbeReport } from './probe.js';
 
 export interface SearchTarget {
   /** short name for reports ("monolith"); the URL when only one target was given */
@@ -93,6 +93,7 @@ export async function runSearch(file: string, env: Record<string, string | undef
       cpuMs: (cpu.user + cpu.system) / 1000,
       wallMs,
       cores: generatorCores(settings.workers),
+      requestsPerArrival: requestsPerArrival(plan),
     });
     const judgement = judgeProbe(figures, judgeSlos(plan, ran.summary));
     return { index: state.probes.length + 1, kind, atMs: Math.round(atMs), ...figures, ...judgement, pass: judgement.verdict === 'pass', generatorLimited: judgement.verdict === 'limited' };
