@@ -199,10 +199,25 @@ export function verdictLine(targets: readonly CapacityTarget[], min: number | nu
   const minText = min === null ? '' : minimumText(targets, min);
   if (targets.length === 1) return `${targets[0]!.name} ${targets[0]!.message}${minText}`;
   const [a, b] = targets as [CapacityTarget, CapacityTarget];
-  const short = (t: CapacityTarget): string => (t.status === 'found' ? rateText(t.capacity!) : t.status === 'at-max' ? `at least ${rateText(t.capacity!)}` : `no capacity (${t.status}: ${t.message})`);
-  let line = `${a.name} sustains ${short(a)}${a.capacity !== null ? ' within SLOs' : ''}, ${b.name} ${short(b)}`;
-  if (a.capacity !== null && b.capacity !== null && a.status === 'found' && b.status === 'found') line += ` (${signedPercent((b.capacity - a.capacity) / a.capacity)})`;
-  return line + minText;
+  if (a.status === 'found' && b.status === 'found') {
+    return `${a.name} sustains ${rateText(a.capacity!)} within SLOs, ${b.name} ${rateText(b.capacity!)} (${signedPercent((b.capacity! - a.capacity!) / a.capacity!)})${minText}`;
+  }
+  return targets.map((t) => `${t.name} ${shortPhrase(t)}`).join('; ') + minText;
+}
+
+function shortPhrase(t: CapacityTarget): string {
+  switch (t.status) {
+    case 'found':
+      return `sustains ${rateText(t.capacity!)} within SLOs`;
+    case 'at-max':
+      return `sustains at least ${rateText(t.capacity!)} (the --max)`;
+    case 'never-passed':
+      return `never passed, not even ${rateText(t.firstFailure ?? 0)}`;
+    case 'generator-limited':
+      return `${t.bestPass !== null ? `sustains at least ${rateText(t.bestPass)}; ` : ''}above, bench was the limit (at ${rateText(t.limitedAt!)}), not the target`;
+    case 'stopped':
+      return `${t.bestPass !== null ? `passed ${rateText(t.bestPass)}${t.confirmed ? '' : ' (unconfirmed)'}` : 'no pass yet'}${t.firstFailure !== null ? `, failed ${rateText(t.firstFailure)}` : t.limitedAt !== null ? `, generator-limited at ${rateText(t.limitedAt)}` : ''} (search stopped early)`;
+  }
 }
 
 function minimumText(targets: readonly CapacityTarget[], min: number): string {

@@ -90,7 +90,7 @@ export async function runCapacity(file: string, flags: CapacityFlags, io: Consol
   writeCapacityReports(doc, outDir, plan.slo, io.env, log);
   if (flags.json) io.out(JSON.stringify(doc, null, 2));
   for (const t of doc.targets) log(`bench capacity: ${t.name} ${t.message}`);
-  for (const t of doc.targets) if (t.hint) log(`bench capacity: hint: ${t.hint}`);
+  for (const hint of new Set(doc.targets.flatMap((t) => (t.hint ? [t.hint] : [])))) log(`bench capacity: hint: ${hint}`);
   if (doc.targets.length > 1 || minCapacity !== null) log(`bench capacity: ${doc.verdict}`);
   if (doc.stopReason === 'max-time') log('bench capacity: stopped at --max-time; the figures are the bracket found so far');
   log(`bench capacity: reports written to ${outDir}`);
