@@ -73,6 +73,7 @@ export async function runSearch(file: string, env: Record<string, string | undef
     const windowSeconds = kind === 'confirm' ? settings.confirmSeconds : settings.stepSeconds;
     const overrides = overridesFor(state.target, rate, settings.warmupSeconds + windowSeconds);
     const plan = await preparePlan(file, env, overrides);
+    if (stopReason) return null;
     const atMs = performance.now() - t0;
     const cpu0 = process.cpuUsage();
     const wall0 = performance.now();
