@@ -87,8 +87,14 @@ describe('bench capacity: a server that admits 300 requests/s and answers 503 be
       expect(junit).toContain('tests="1" failures="1"');
       expect(junit).toContain('&gt;= 500/s');
 
-      const low = await runCli(['capacity', ROOT, '--target', server.url, ...coarse, '--min-capacity', '200/s', '--out', join(dir.path, 'low')], { timeoutMs: SEARCH_TIMEOUT });
+      const summary = join(dir.path, 'step-summary.md');
+      const low = await runCli(['capacity', ROOT, '--target', server.url, ...coarse, '--min-capacity', '200/s', '--out', join(dir.path, 'low')], {
+        timeoutMs: SEARCH_TIMEOUT,
+        env: { GITHUB_STEP_SUMMARY: summary },
+      });
       expect(low.code).toBe(0);
+      // The job summary gets capacity.md, appended.
+      expect(readFileSync(summary, 'utf8')).toBe(readFileSync(join(dir.path, 'low', 'capacity.md'), 'utf8') + '\n');
       expect(low.stderr).toContain('meets --min-capacity 200/s');
       expect(readFileSync(join(dir.path, 'low', 'junit.xml'), 'utf8')).toContain('tests="1" failures="0"');
       expect(readJson<CapacityDocument>(join(dir.path, 'low', 'capacity.json')).pass).toBe(true);

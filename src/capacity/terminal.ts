@@ -1,6 +1,6 @@
 // The live line per probe, and the result of one probe in words. Pure.
 import { formatMs, formatPercent, formatRate } from '../report/format.js';
-import { brokenText } from './document.js';
+import { brokenText, rateText } from './document.js';
 import type { ProbeReport } from './probe.js';
 
 /** "✓ pass", "✗ fail: error_rate < 1% (was 6.1%)", "limited by the generator: …" */
@@ -14,7 +14,7 @@ export function probeResultText(p: ProbeReport): string {
 export function probeLine(name: string | null, p: ProbeReport): string {
   const who = name ? `${name} ` : '';
   const verdict = p.generatorLimited ? 'LIMITED' : p.pass ? 'PASS' : 'FAIL';
-  const rate = `${formatRate(p.offeredRate)}/s`.padStart(10);
+  const rate = rateText(p.offeredRate).padStart(9);
   const detail = p.pass ? '' : ` — ${probeResultText(p).replace(/^fail: /, '')}`;
   return `bench capacity: ${who}probe ${p.index} · ${p.kind.padEnd(7)} ${rate} → achieved ${formatRate(p.achievedRate)}/s · err ${formatPercent(p.errorRate)} · p95 ${formatMs(p.latencyMs.p95)} ms · p99 ${formatMs(p.latencyMs.p99)} ms · lag p99 ${formatMs(p.scheduleLagMs.p99)} ms · ${verdict}${detail}`;
 }
