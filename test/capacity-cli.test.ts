@@ -150,8 +150,10 @@ describe('bench capacity: verdicts and bad input', () => {
   });
 
   it('a target that never passes even the lowest rate exits 1 with a clear message', async () => {
-    const run = await runCli(['capacity', ROOT, '--target', failing.url, '--from', '20/s', '--step', '1s', '--warm-up', '0s', '--cool-down', '100ms', '--out', join(dir.path, 'never')], { timeoutMs: 30_000 });
+    const run = await runCli(['capacity', ROOT, '--target', failing.url, '--from', '20/s', '--step', '1s', '--warm-up', '0s', '--cool-down', '100ms', '--json', '--out', join(dir.path, 'never')], { timeoutMs: 30_000 });
     expect(run.code).toBe(1);
+    // --json: capacity.json on stdout, everything human on stderr.
+    expect(JSON.parse(run.stdout)).toEqual(readJson(join(dir.path, 'never', 'capacity.json')));
     expect(run.stderr).toContain('never passed, not even the lowest rate 20/s');
     expect(run.stderr).not.toMatch(STACK_LINE);
     const doc = readJson<CapacityDocument>(join(dir.path, 'never', 'capacity.json'));
