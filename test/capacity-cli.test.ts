@@ -36,7 +36,7 @@ describe('bench capacity: a server that admits 300 requests/s and answers 503 be
       const run = await runCli(['capacity', ROOT, '--target', server.url, '--from', '100/s', '--max', '2000/s', ...FAST, '--out', out], { timeoutMs: SEARCH_TIMEOUT });
       expect(run.timedOut).toBe(false);
       expect(run.stderr).not.toMatch(STACK_LINE);
-      expect(run.code).toBe(0);
+      expect(run.code, run.stderr).toBe(0);
       const doc = readJson<CapacityDocument>(join(out, 'capacity.json'));
       const t = doc.targets[0]!;
       expect(t.status).toBe('found');
@@ -81,7 +81,7 @@ describe('bench capacity: a server that admits 300 requests/s and answers 503 be
     async () => {
       const coarse = ['--from', '100/s', '--max', '2000/s', '--precision', '20%', '--step', '1s', '--warm-up', '1s', '--cool-down', '500ms'];
       const high = await runCli(['capacity', ROOT, '--target', server.url, ...coarse, '--min-capacity', '500/s', '--out', join(dir.path, 'high')], { timeoutMs: SEARCH_TIMEOUT });
-      expect(high.code).toBe(1);
+      expect(high.code, high.stderr).toBe(1);
       expect(high.stderr).toContain('below --min-capacity 500/s');
       const junit = readFileSync(join(dir.path, 'high', 'junit.xml'), 'utf8');
       expect(junit).toContain('tests="1" failures="1"');
@@ -92,7 +92,7 @@ describe('bench capacity: a server that admits 300 requests/s and answers 503 be
         timeoutMs: SEARCH_TIMEOUT,
         env: { GITHUB_STEP_SUMMARY: summary },
       });
-      expect(low.code).toBe(0);
+      expect(low.code, low.stderr).toBe(0);
       // The job summary gets capacity.md, appended.
       expect(readFileSync(summary, 'utf8')).toBe(readFileSync(join(dir.path, 'low', 'capacity.md'), 'utf8') + '\n');
       expect(low.stderr).toContain('meets --min-capacity 200/s');
@@ -120,7 +120,7 @@ describe('bench capacity: a server of 4 slots × 20 ms with a queue (capacity 20
       const out = join(dir.path, 'b');
       const run = await runCli(['capacity', SLOTS, '--target', server.url, '--from', '100/s', '--max', '1000/s', ...FAST, '--out', out], { timeoutMs: SEARCH_TIMEOUT });
       expect(run.timedOut).toBe(false);
-      expect(run.code).toBe(0);
+      expect(run.code, run.stderr).toBe(0);
       const t = readJson<CapacityDocument>(join(out, 'capacity.json')).targets[0]!;
       expect(t.status).toBe('found');
       expect(t.capacity!).toBeGreaterThanOrEqual(160);
@@ -230,7 +230,7 @@ describe('bench capacity: generator limits, two targets, stopping early', () => 
       const out = join(dir.path, 'two');
       const args = ['capacity', ROOT, '--target', `big=${large.url}`, '--target', `small=${small.url}`, '--from', '100/s', '--max', '2000/s', '--precision', '10%', ...FAST, '--out', out];
       const run = await runCli(args, { timeoutMs: 2 * SEARCH_TIMEOUT });
-      expect(run.code).toBe(0);
+      expect(run.code, run.stderr).toBe(0);
       const doc = readJson<CapacityDocument>(join(out, 'capacity.json'));
       const [big, smallT] = doc.targets as [CapacityDocument['targets'][0], CapacityDocument['targets'][0]];
       expect(big.name).toBe('big');

@@ -145,15 +145,17 @@ describe('capacity policy: generator-limited probes', () => {
     expect(outcome.bestPass!).toBeLessThanOrEqual(500);
     expect(outcome.bestPass!).toBeGreaterThanOrEqual(475);
     expect(outcome.firstFailure).toBeNull();
-    // The first limited probe was looked at twice before it bounded the search.
+    // The first limited probe was looked at three times before it bounded the search.
     const firstLimited = history.findIndex((p) => p.verdict === 'limited');
     expect(history[firstLimited + 1]).toMatchObject({ rate: history[firstLimited]!.rate, kind: 'recheck' });
+    expect(history[firstLimited + 2]).toMatchObject({ rate: history[firstLimited]!.rate, kind: 'recheck' });
+    expect(history[firstLimited + 3]!.kind).toBe('bisect');
   });
 
-  it('a one-off generator hiccup (limited once, then fine) does not stop the rise', () => {
+  it('generator hiccups (limited twice in a row at one rate, then fine) do not stop the rise', () => {
     let hiccups = 0;
     const target: Target = (rate) => {
-      if (rate === 160 && hiccups++ === 0) return 'limited';
+      if (rate === 160 && hiccups++ < 2) return 'limited';
       return rate <= 1_000 ? 'pass' : 'fail';
     };
     const { outcome } = search(CONFIG, target);

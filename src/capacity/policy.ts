@@ -1,8 +1,8 @@
 // The capacity search policy. Pure: the probe history in, the next probe (or the conclusion) out.
 //
 //   rise     from --from, ×growth per probe, until a probe does not pass (or --max is reached)
-//   recheck  a rise probe that failed, and any generator-limited probe, is probed once more:
-//            one unlucky probe on a noisy target must not end the rise
+//   recheck  a rise probe that failed is probed once more, a generator-limited one up to twice more:
+//            one unlucky probe on a noisy target (or a stall of a shared machine) must not end the rise
 //   bisect   between the best pass and the lowest non-passing rate above it, until within --precision
 //   confirm  the best pass, by a longer run; if it fails there, that rate becomes the ceiling (step down)
 //
@@ -64,6 +64,9 @@ export interface Outcome {
 export type Decision = { type: 'probe'; rate: number; kind: ProbeKind } | { type: 'done'; outcome: Outcome };
 
 const DEFAULT_GROWTH = 2;
+/** Probes at one rate before a failure ends the rise, and before a generator limit bounds the search. */
+const FAIL_ATTEMPTS = 2;
+const LIMITED_ATTEMPTS = 3;
 const DEFAULT_MAX_PROBES = 60;
 
 export function nextProbe(config: SearchConfig, history: readonly ProbeRecord[]): Decision {
@@ -75,8 +78,8 @@ export function nextProbe(config: SearchConfig, history: readonly ProbeRecord[])
 
   if (hi !== null) {
     const ceiling = view.rates.get(hi)!;
-    // One more look at a rise failure or a generator limit before it ends the rise.
-    if (ceiling.count === 1 && (ceiling.kinds.has('rise') || ceiling.verdict === 'limited')) return { type: 'probe', rate: hi, kind: 'recheck' };
+    // Another look at a rise failure or a generator limit before it bounds the search.
+    if (ceiling.verdict === 'limited' ? ceiling.count < LIMITED_ATTEMPTS : ceiling.count < FAIL_ATTEMPTS && ceiling.kinds.has('rise')) return { type: 'probe', rate: hi, kind: 'recheck' };
     if (lo === null) return done(conclude(history));
     const mid = roundRate((lo + hi) / 2);
     if ((hi - lo) / lo > config.precision && mid > lo && mid < hi) return { type: 'probe', rate: mid, kind: 'bisect' };
