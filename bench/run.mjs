@@ -1,5 +1,5 @@
 // `npm run bench`: the benchmark suite.
-//   node bench/run.mjs [cpu] [stall] [rate] [rss] [profile] [soak] [--quick] [--no-write] [--write]
+//   node bench/run.mjs [cpu] [stall] [rate] [rss] [profile] [soak] [capacity] [--quick] [--no-write] [--write]
 //                      [--merge] [--seconds=N] [--rounds=N] [--compile] [--keep-snapshot] [--label=TEXT]
 // Runs the selected tests (all by default) side by side in one invocation, prints the tables and
 // writes them into bench/RESULTS.md (a --quick smoke run, or one with --seconds/--rounds, writes only
@@ -21,10 +21,11 @@ import { rateTest } from './lib/rate.mjs';
 import { rssTest } from './lib/rss.mjs';
 import { profileTest } from './lib/profile.mjs';
 import { soakTest } from './lib/soak.mjs';
+import { capacityTest } from './lib/capacity.mjs';
 
-const TESTS = ['cpu', 'stall', 'rate', 'rss', 'profile', 'soak'];
+const TESTS = ['cpu', 'stall', 'rate', 'rss', 'profile', 'soak', 'capacity'];
 /** Tests that run without nginx (soak falls back to a Node server in its own process). */
-const WITHOUT_NGINX = ['stall', 'soak'];
+const WITHOUT_NGINX = ['stall', 'soak', 'capacity'];
 
 function parseArgs(argv) {
   const value = (name) => Number(argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? NaN);
@@ -41,11 +42,11 @@ function parseArgs(argv) {
   return { tests: names.length ? names : TESTS, quick, write, merge: flags.has('--merge'), seconds, rounds, label, compile: flags.has('--compile'), keep: flags.has('--keep-snapshot') };
 }
 
-/** Durations: the full suite takes ~9 minutes (3 of them the soak); --quick is a smoke check of about a minute. */
+/** Durations: the full suite takes ~11 minutes (3 of them the soak, 2 the capacity search); --quick is a smoke check of about two minutes. */
 function durations(quick) {
   return quick
-    ? { cpuSeconds: 2, cpuRounds: 1, stallSeconds: 5, rateSeconds: 2, rssDurations: [2, 6], profileSeconds: 2, soakSeconds: 20, soakSampleSeconds: 5 }
-    : { cpuSeconds: 10, cpuRounds: 3, stallSeconds: 10, rateSeconds: 10, rssDurations: [20, 60], profileSeconds: 8, soakSeconds: 180, soakSampleSeconds: 10 };
+    ? { cpuSeconds: 2, cpuRounds: 1, stallSeconds: 5, rateSeconds: 2, rssDurations: [2, 6], profileSeconds: 2, soakSeconds: 20, soakSampleSeconds: 5, capacityStep: 1, capacityRepeats: 1 }
+    : { cpuSeconds: 10, cpuRounds: 3, stallSeconds: 10, rateSeconds: 10, rssDurations: [20, 60], profileSeconds: 8, soakSeconds: 180, soakSampleSeconds: 10, capacityStep: 2, capacityRepeats: 2 };
 }
 
 function version(cmd, args, pattern) {
@@ -80,7 +81,7 @@ async function main() {
   const cli = keep ? join(ROOT, '.bench-tmp/snapshot/bench.mjs') : snapshotCli({ compile });
   const needsNginx = tests.some((t) => !WITHOUT_NGINX.includes(t));
   if (needsNginx && !tools.nginx) throw new Error('nginx is required for cpu/rate/rss/profile and could not be installed');
-  const nginx = tools.nginx && tests.some((t) => t !== 'stall') ? await startNginx() : null;
+  const nginx = tools.nginx && tests.some((t) => !WITHOUT_NGINX.includes(t) || t === 'soak') ? await startNginx() : null;
   const sections = [];
   const started = Date.now();
   try {
@@ -90,6 +91,7 @@ async function main() {
     if (tests.includes('rss')) sections.push((await rssTest({ cli, nginx, durations: d.rssDurations })).markdown);
     if (tests.includes('profile')) sections.push((await profileTest({ cli, nginx, seconds: d.profileSeconds })).markdown);
     if (tests.includes('soak')) sections.push((await soakTest({ cli, nginx, seconds: d.soakSeconds, sampleSeconds: d.soakSampleSeconds })).markdown);
+    if (tests.includes('capacity')) sections.push((await capacityTest({ cli, stepSeconds: d.capacityStep, repeats: d.capacityRepeats })).markdown);
   } finally {
     await nginx?.stop();
   }

@@ -86,8 +86,8 @@ export async function executeRun(input: RunInput, hooks: RunHooks): Promise<RunO
     const abort = abortJudge(plan.slo);
     const execution =
       workers > 1
-        ? executeInWorkers(plan, { file: source.file, env: input.env, overrides: { ...input.overrides }, segment: input.segment, startAt }, workers, abort)
-        : executeInProcess(plan, startAt, abort);
+        ? executeInWorkers(plan, { file: source.file, env: input.env, overrides: { ...input.overrides }, segment: input.segment, startAt }, workers, { abort })
+        : executeInProcess(plan, startAt, { abort });
     streams?.attach(execution);
     const release = hooks.onStart?.(execution, plan);
 

@@ -13,6 +13,7 @@ import { mergeCommand } from './merge-command.js';
 import { k8sCommand } from './k8s-command.js';
 import { demoCommand } from './demo-command.js';
 import { abCommand, parseTargets } from './ab-command.js';
+import { capacityCommand } from './capacity-command.js';
 
 const EXAMPLES = `
 Examples:
@@ -21,10 +22,11 @@ Examples:
   $ bench run api.yml --rate 500 --duration 30s  open model: 500 arrivals/s for 30 s
   $ bench run api.yml --vus 20 --duration 1m     closed model: 20 users
   $ bench run api.yml --target mono=http://a:3000 --target micro=http://b:3000 --rounds 4
+  $ bench capacity api.yml --target http://127.0.0.1:3000 --min-capacity 500/s
   $ bench compare base/result.json head/result.json --max-regression 10%
   $ bench validate api.yml
 
-Exit codes: 0 all SLOs passed · 1 an SLO failed (or a regression in compare / an A/B run) · 2 invalid scenario or usage · 3 run could not be carried out · 130 interrupted`;
+Exit codes: 0 all SLOs passed (capacity: at least --min-capacity) · 1 an SLO failed, or a regression in compare / an A/B run (capacity: below --min-capacity) · 2 invalid scenario or usage · 3 run could not be carried out · 130 interrupted`;
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -75,6 +77,24 @@ export function buildProgram(io: Console, setExit: (code: number) => void): Comm
     .description('check a scenario file; exit 0 when valid, 2 with every problem listed')
     .argument('<scenario>')
     .action(async (file: string) => setExit(await validateCommand(file, io)));
+
+  program
+    .command('capacity')
+    .description('find the highest load the target sustains within its SLOs (rise, bisect, confirm)')
+    .argument('<scenario>', 'scenario YAML file (its flows, data and SLOs; its load is replaced by the search)')
+    .option('-t, --target <url>', 'target base URL; repeat NAME=URL to search two deployments, interleaved', collect, [])
+    .option('--from <rate>', 'first probe rate', '10/s')
+    .option('--max <rate>', 'never probe above this rate', '50000/s')
+    .option('--step <d>', 'measured length of each probe, whole seconds (confirmations run twice as long)', '10s')
+    .option('--warm-up <d>', 'unmeasured run at the same rate before each probe (default step/5, 1–5 s)')
+    .option('--cool-down <d>', 'pause between probes, after the last response', '1s')
+    .option('--precision <pct>', 'stop bisecting when the bracket is this narrow', '5%')
+    .option('--max-time <d>', 'stop the whole search by then, with the best bracket so far', '10m')
+    .option('--min-capacity <rate>', 'exit 1 when the capacity is below this rate')
+    .option('--workers <n>', 'worker threads per probe, each running an exact segment of its load')
+    .option('-o, --out <dir>', 'where reports go (default reports/capacity-<scenario>-<timestamp>)')
+    .option('--json', 'print capacity.json to stdout')
+    .action(async (file: string, opts) => setExit(await capacityCommand(file, opts, io)));
 
   program
     .command('compare')

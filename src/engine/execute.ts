@@ -3,7 +3,7 @@
 import { Worker } from 'node:worker_threads';
 import { RunError } from '../errors.js';
 import type { AbortJudge, Plan, SloSpec, Vars } from '../types.js';
-import { Aggregator, type EncodedInterval, type Interval, type Summary } from '../metrics/aggregator.js';
+import { Aggregator, destroyInterval, type EncodedInterval, type Interval, type Summary } from '../metrics/aggregator.js';
 import type { Histogram } from '../metrics/histogram.js';
 import { Engine, epochNow, type EngineResult, type Progress, type StopReason } from './engine.js';
 import { warmUpMetrics } from './warm-up.js';
@@ -45,11 +45,23 @@ type WorkerMessage =
   | { type: 'done'; result: EngineResult }
   | { type: 'error'; message: string; runError: boolean };
 
-/** `abort`: judges abortOnFail SLOs from each finalised second (src/slo/abort.ts); none: nothing to judge. */
-export function executeInProcess(plan: Plan, startAt?: number, abort?: AbortJudge): Execution {
+export interface ExecuteOptions {
+  /** judges abortOnFail SLOs from each finalised second (src/slo/abort.ts); none: nothing to judge */
+  abort?: AbortJudge;
+  /**
+   * Seconds before this one are run but not measured (a warm-up, e.g. `bench capacity`'s probes):
+   * their intervals are discarded instead of folded into the figures. Default 0: every second counts.
+   */
+  measureFromSecond?: number;
+}
+
+export function executeInProcess(plan: Plan, startAt?: number, options: ExecuteOptions = {}): Execution {
+  const abort = options.abort;
   let abortedBy: SloSpec | undefined;
+  const skip = options.measureFromSecond ?? 0;
   const engine: Engine = new Engine(plan, {
     startAt,
+    onInterval: skip > 0 ? (interval) => (interval.second < skip ? destroyInterval(interval) : engine.aggregator.absorb(interval)) : undefined,
     onSecond: () => {
       const failing = abort?.failing() ?? null;
       if (!failing) return null;
@@ -87,7 +99,9 @@ const SETUP = 'the setup steps';
  * sends it with the setup's captures. Each worker posts its closed intervals, encoded, once a
  * second; this thread absorbs them.
  */
-export function executeInWorkers(plan: Plan, job: WorkersJob, workers: number, abort?: AbortJudge): Execution {
+export function executeInWorkers(plan: Plan, job: WorkersJob, workers: number, options: ExecuteOptions = {}): Execution {
+  const abort = options.abort;
+  const skip = options.measureFromSecond ?? 0;
   const agg = new Aggregator(plan.endpoints, 2);
   if (abort) agg.onSecond = (point, latency) => abort.addSecond(point, latency);
   const outer = job.segment ?? { index: 0, count: 1 };
@@ -120,7 +134,7 @@ export function executeInWorkers(plan: Plan, job: WorkersJob, workers: number, a
       worker.on('message', (msg: WorkerMessage) => {
         if (msg.type === 'ready') barrier.ready(names[i]!);
         else if (msg.type === 'interval') {
-          agg.absorbEncoded(msg.interval);
+          if (msg.interval.second >= skip) agg.absorbEncoded(msg.interval);
           judgeAbort(msg.interval.second);
         } else if (msg.type === 'progress') inFlight[i] = msg.inFlight;
         else if (msg.type === 'done') resolve(msg.result);

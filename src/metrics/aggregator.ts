@@ -235,7 +235,8 @@ function newEndpointInterval(): EndpointInterval<Histogram> {
   return { latency: newHistogram(), service: newHistogram(), counters: emptyCounters() };
 }
 
-function destroyInterval(interval: Interval<Histogram>): void {
+/** Free an interval's histograms without folding it in (a discarded warm-up second). */
+export function destroyInterval(interval: Interval<Histogram>): void {
   for (const part of interval.endpoints) {
     part?.latency.destroy();
     part?.service.destroy();

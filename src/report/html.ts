@@ -55,7 +55,7 @@ ${panel('Failed checks', failedChecksTable(result))}
 `;
 }
 
-interface UplotAssets {
+export interface UplotAssets {
   js: string;
   css: string;
 }
@@ -63,7 +63,7 @@ interface UplotAssets {
 let cachedAssets: UplotAssets | null = null;
 
 /** Read once per process: the same files for every report. */
-function uplotAssets(): UplotAssets {
+export function uplotAssets(): UplotAssets {
   if (cachedAssets) return cachedAssets;
   const require = createRequire(import.meta.url);
   const read = (file: string): string => readFileSync(require.resolve(file), 'utf8');
