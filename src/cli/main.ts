@@ -3,15 +3,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT, RunError, ScenarioError, UsageError, formatProblem } from '../errors.js';
 import { VERSION } from '../version.js';
 import { processConsole, useColor, type Console } from './console.js';
-import { runCommand } from './run-command.js';
-import { validateCommand } from './validate-command.js';
-import { initCommand } from './init-command.js';
-import { reportCommand } from './report-command.js';
-import { compareCommand } from './compare-command.js';
-import { mergeCommand } from './merge-command.js';
-import { k8sCommand } from './k8s-command.js';
-import { demoCommand } from './demo-command.js';
-import { abCommand, parseTargets } from './ab-command.js';
+// Each command's module (and what it pulls in: engine, reports, compare, demo…) is imported only when
+// that command runs: memory and start-up before the first request are mostly loaded code (issue 18).
 
 const EXAMPLES = `
 Examples:
@@ -56,16 +49,23 @@ export function buildProgram(io: Console, setExit: (code: number) => void): Comm
     .option('--max-rate <n>', 'refuse any phase above N arrivals/s')
     .option('--preflight', 'check the target answers before the run; exit 3 fast if not')
     .action(async (file: string, opts) => {
-      const targets = parseTargets(opts.target as string[]);
+      const values = opts.target as string[];
+      // Without a NAME=URL there is no A/B run: its module (compare, merge) is not loaded.
+      if (values.length <= 1 && !values.some((v) => v.includes('='))) {
+        setExit(await (await import('./run-command.js')).runCommand(file, { ...opts, color: color(), target: values[0] }, io));
+        return;
+      }
+      const { abCommand, parseTargets } = await import('./ab-command.js');
+      const targets = parseTargets(values);
       const flags = { ...opts, color: color(), target: targets.single };
-      setExit(targets.named.length > 0 ? await abCommand(file, targets.named, flags, io) : await runCommand(file, flags, io));
+      setExit(targets.named.length > 0 ? await abCommand(file, targets.named, flags, io) : await (await import('./run-command.js')).runCommand(file, flags, io));
     });
 
   program
     .command('validate')
     .description('check a scenario file; exit 0 when valid, 2 with every problem listed')
     .argument('<scenario>')
-    .action(async (file: string) => setExit(await validateCommand(file, io)));
+    .action(async (file: string) => setExit(await (await import('./validate-command.js')).validateCommand(file, io)));
 
   program
     .command('compare')
@@ -75,7 +75,7 @@ export function buildProgram(io: Console, setExit: (code: number) => void): Comm
     .option('--max-regression <bounds>', 'e.g. 10% or p99=15%,error_rate=0.5pp,rps=5%')
     .option('--json', 'print comparison.json to stdout')
     .option('-o, --out <dir>', 'write comparison.json, comparison.md, comparison.html')
-    .action(async (base: string, head: string, opts) => setExit(await compareCommand(base, head, { ...opts, color: color() }, io)));
+    .action(async (base: string, head: string, opts) => setExit(await (await import('./compare-command.js')).compareCommand(base, head, { ...opts, color: color() }, io)));
 
   program
     .command('merge')
@@ -84,14 +84,14 @@ export function buildProgram(io: Console, setExit: (code: number) => void): Comm
     .requiredOption('-o, --out <dir>', 'where the merged reports go')
     .option('--json', 'print the merged result.json to stdout')
     .option('-q, --quiet', 'no summary')
-    .action(async (files: string[], opts) => setExit(await mergeCommand(files, { ...opts, color: color() }, io)));
+    .action(async (files: string[], opts) => setExit(await (await import('./merge-command.js')).mergeCommand(files, { ...opts, color: color() }, io)));
 
   program
     .command('report')
     .description('re-render a saved result.json')
     .argument('<result>')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['terminal', 'md', 'junit', 'html', 'hlog', 'json']).default('terminal'))
-    .action(async (file: string, opts) => setExit(await reportCommand(file, opts.format as string, color(), io)));
+    .action(async (file: string, opts) => setExit(await (await import('./report-command.js')).reportCommand(file, opts.format as string, color(), io)));
 
   program
     .command('k8s')
@@ -102,7 +102,7 @@ export function buildProgram(io: Console, setExit: (code: number) => void): Comm
     .option('-n, --namespace <ns>', 'namespace')
     .option('--start-delay <seconds>', 'seconds from now until the shared start', '60')
     .option('--secret <name>', "a Secret whose keys become the pods' environment (the scenario's ${VAR}s)")
-    .action(async (file: string, opts) => setExit(await k8sCommand(file, opts, io)));
+    .action(async (file: string, opts) => setExit(await (await import('./k8s-command.js')).k8sCommand(file, opts, io)));
 
   program
     .command('demo')
@@ -112,14 +112,14 @@ export function buildProgram(io: Console, setExit: (code: number) => void): Comm
     .option('--rounds <n>', 'alternating rounds per topology', '2')
     .option('-o, --out <dir>', 'where reports go (default reports/demo-<timestamp>)')
     .option('--port <n>', 'with --serve: port to listen on', '3000')
-    .action(async (opts) => setExit(await demoCommand({ ...opts, color: color() }, io)));
+    .action(async (opts) => setExit(await (await import('./demo-command.js')).demoCommand({ ...opts, color: color() }, io)));
 
   program
     .command('init')
     .description('write a commented starter scenario')
     .argument('[file]', 'where to write it', 'scenario.yml')
     .option('--force', 'overwrite an existing file')
-    .action(async (file: string, opts) => setExit(await initCommand(file, Boolean(opts.force), io)));
+    .action(async (file: string, opts) => setExit(await (await import('./init-command.js')).initCommand(file, Boolean(opts.force), io)));
 
   return program;
 }
