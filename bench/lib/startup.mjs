@@ -6,10 +6,11 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { runAutocannon, runBench, runWrk, ROOT, writeScenario } from './generators.mjs';
 import { measured, startHelper, stopChild } from './proc.mjs';
-import { fmt, median, pct, table } from './stats.mjs';
+import { fmt, median, table } from './stats.mjs';
 
 const AUTOCANNON = join(ROOT, 'node_modules/autocannon/autocannon.js');
 const epochNow = () => performance.timeOrigin + performance.now();
+const share100 = (x) => `${fmt(x * 100, 1)}%`;
 
 async function report(port) {
   return (await fetch(`http://127.0.0.1:${port}/__report`)).json();
@@ -56,7 +57,7 @@ export async function startupTest({ cli, nginx, tools, rounds = 3, saturationSec
       const t = median(ttfr.get(name));
       const c = median(cpu.get(name));
       const share = c / sat[name].cpuSec;
-      return [name, fmt(t, 0), ttfr.get(name).map((x) => fmt(x, 0)).join(', '), fmt(c * 1000, 0), cpu.get(name).map((x) => fmt(x * 1000, 0)).join(', '), fmt(median(rss.get(name)), 1), fmt(sat[name].cpuSec, 2), pct(share)];
+      return [name, fmt(t, 0), ttfr.get(name).map((x) => fmt(x, 0)).join(', '), fmt(c * 1000, 0), cpu.get(name).map((x) => fmt(x * 1000, 0)).join(', '), fmt(median(rss.get(name)), 1), fmt(sat[name].cpuSec, 2), share100(share)];
     });
     const b = median(ttfr.get('bench'));
     const share = median(cpu.get('bench')) / sat.bench.cpuSec;
@@ -67,7 +68,7 @@ export async function startupTest({ cli, nginx, tools, rounds = 3, saturationSec
       table(['generator', 'time to first request ms', 'rounds ms', 'CPU of a one-request run ms', 'rounds ms', 'peak RSS MB', `CPU of a ${saturationSeconds} s saturating run s`, 'start-up share of it'], rows),
       '',
       ...ratios.map((r) => `- ${r}.`),
-      `- bench's start-up is ${pct(share)} of the CPU of a ${saturationSeconds} s run at saturation (target ≤ 5%: **${share <= 0.05 ? 'met' : 'NOT met'}**). A one-request run is the whole fixed cost: node, module loading, the scenario, reports written, exit. wrk's row is a 1 s run on one connection (it has no request count).`,
+      `- bench's start-up is ${share100(share)} of the CPU of a ${saturationSeconds} s run at saturation (target ≤ 5%: **${share <= 0.05 ? 'met' : 'NOT met'}**). A one-request run is the whole fixed cost: node, module loading, the scenario, reports written, exit. wrk's row is a 1 s run on one connection (it has no request count).`,
       '- Time to first request: from the spawn (through `taskset`) to the first request the server noted on its own clock.',
     ].join('\n');
     return { markdown };
