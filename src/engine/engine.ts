@@ -312,7 +312,7 @@ export class Engine implements IterationOwner {
       this.wakers.delete(wake);
       then();
     });
-    // A wait that ended at once (already due) has nothing to cancel.
+    // (`then` never runs inside wait(), so `wake` is known by the time it does)
     this.wakers.add(wake);
   }
 
