@@ -1,12 +1,17 @@
 // `npm run bench`: the benchmark suite.
-//   node bench/run.mjs [cpu] [stall] [rate] [rss] [profile] [soak] [capacity] [--quick] [--no-write] [--write]
-//                      [--merge] [--seconds=N] [--rounds=N] [--compile] [--keep-snapshot] [--label=TEXT]
-// Runs the selected tests (all by default) side by side in one invocation, prints the tables and
+//   node bench/run.mjs [cpu] [stall] [rate] [rss] [profile] [soak] [capacity] [precision] [modules] [startup]
+//                      [--only=NAME[,NAME…]] [--quick] [--no-write] [--write] [--merge] [--seconds=N]
+//                      [--rounds=N] [--compile] [--keep-snapshot] [--label=TEXT]
+//                      [--peer-cli=PATH --peer-label=TEXT]
+// Runs the selected tests (all by default; `--only precision` or `precision` alone runs one section)
+// side by side in one invocation, prints the tables and
 // writes them into bench/RESULTS.md (a --quick smoke run, or one with --seconds/--rounds, writes only
 // with --write; --merge adds the sections to the latest run instead of rotating it, for a partial run
 // such as `soak` after a full suite). --seconds/--rounds override the CPU test's run length and rounds; --compile builds
 // the CLI under test from src/ instead of copying dist/; --keep-snapshot runs whatever build is already in
-// .bench-tmp/snapshot (e.g. an older commit's, for a before/after pair); --label names the build in the header.
+// .bench-tmp/snapshot (e.g. an older commit's, for a before/after pair); --label names the build in the header;
+// --peer-cli adds another build of bench (its bin/bench.js) as a peer in the precision test, e.g. the
+// commit before a change.
 import { spawnSync } from 'node:child_process';
 import { cpus, release } from 'node:os';
 import { join } from 'node:path';
@@ -22,15 +27,20 @@ import { rssTest } from './lib/rss.mjs';
 import { profileTest } from './lib/profile.mjs';
 import { soakTest } from './lib/soak.mjs';
 import { capacityTest } from './lib/capacity.mjs';
+import { precisionTest } from './lib/precision.mjs';
+import { modulesTest } from './lib/modules.mjs';
+import { startupTest } from './lib/startup.mjs';
 
-const TESTS = ['cpu', 'stall', 'rate', 'rss', 'profile', 'soak', 'capacity'];
+const TESTS = ['cpu', 'stall', 'rate', 'rss', 'profile', 'soak', 'capacity', 'precision', 'modules', 'startup'];
 /** Tests that run without nginx (soak falls back to a Node server in its own process). */
-const WITHOUT_NGINX = ['stall', 'soak', 'capacity'];
+const WITHOUT_NGINX = ['stall', 'soak', 'capacity', 'precision', 'modules'];
 
 function parseArgs(argv) {
   const value = (name) => Number(argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? NaN);
   const flags = new Set(argv.filter((a) => a.startsWith('--')).map((a) => a.split('=')[0]));
-  const names = argv.filter((a) => !a.startsWith('--'));
+  const only = argv.filter((a) => a.startsWith('--only=')).flatMap((a) => a.slice('--only='.length).split(','));
+  // `--only NAME` (a separate word) is a plain name as well
+  const names = [...argv.filter((a) => !a.startsWith('--')), ...only].filter(Boolean);
   const unknown = names.filter((n) => !TESTS.includes(n));
   if (unknown.length) throw new Error(`unknown test ${unknown.join(', ')}; choose from ${TESTS.join(' ')}`);
   const quick = flags.has('--quick');
@@ -39,14 +49,16 @@ function parseArgs(argv) {
   const label = argv.find((a) => a.startsWith('--label='))?.slice('--label='.length) ?? '';
   const custom = Number.isFinite(seconds) || Number.isFinite(rounds);
   const write = flags.has('--write') || (!quick && !custom && !flags.has('--no-write'));
-  return { tests: names.length ? names : TESTS, quick, write, merge: flags.has('--merge'), seconds, rounds, label, compile: flags.has('--compile'), keep: flags.has('--keep-snapshot') };
+  const peerCli = argv.find((a) => a.startsWith('--peer-cli='))?.slice('--peer-cli='.length);
+  const peerLabel = argv.find((a) => a.startsWith('--peer-label='))?.slice('--peer-label='.length) ?? 'peer build';
+  return { tests: names.length ? TESTS.filter((t) => names.includes(t)) : TESTS, quick, write, merge: flags.has('--merge'), seconds, rounds, label, compile: flags.has('--compile'), keep: flags.has('--keep-snapshot'), peerCli, peerLabel };
 }
 
-/** Durations: the full suite takes ~11 minutes (3 of them the soak, 2 the capacity search); --quick is a smoke check of about two minutes. */
+/** Durations: the full suite takes ~14 minutes (3 of them the soak, 2 the capacity search); --quick is a smoke check of about two. */
 function durations(quick) {
   return quick
-    ? { cpuSeconds: 2, cpuRounds: 1, stallSeconds: 5, rateSeconds: 2, rssDurations: [2, 6], profileSeconds: 2, soakSeconds: 20, soakSampleSeconds: 5, capacityStep: 1, capacityRepeats: 1 }
-    : { cpuSeconds: 10, cpuRounds: 3, stallSeconds: 10, rateSeconds: 10, rssDurations: [20, 60], profileSeconds: 8, soakSeconds: 180, soakSampleSeconds: 10, capacityStep: 2, capacityRepeats: 2 };
+    ? { cpuSeconds: 2, cpuRounds: 1, stallSeconds: 5, rateSeconds: 2, rssDurations: [2, 6], profileSeconds: 2, soakSeconds: 20, soakSampleSeconds: 5, capacityStep: 1, capacityRepeats: 1, precisionSeconds: 2, precisionRounds: 1, moduleRounds: 1, startupRounds: 1, saturationSeconds: 2 }
+    : { cpuSeconds: 10, cpuRounds: 3, stallSeconds: 10, rateSeconds: 10, rssDurations: [20, 60], profileSeconds: 8, soakSeconds: 180, soakSampleSeconds: 10, capacityStep: 2, capacityRepeats: 2, precisionSeconds: 5, precisionRounds: 3, moduleRounds: 3, startupRounds: 3, saturationSeconds: 5 };
 }
 
 function version(cmd, args, pattern) {
@@ -70,7 +82,7 @@ function machine() {
 }
 
 async function main() {
-  const { tests, quick, write, merge, seconds, rounds, compile, keep, label } = parseArgs(process.argv.slice(2));
+  const { tests, quick, write, merge, seconds, rounds, compile, keep, label, peerCli, peerLabel } = parseArgs(process.argv.slice(2));
   const d = durations(quick);
   if (Number.isFinite(seconds)) d.cpuSeconds = seconds;
   if (Number.isFinite(rounds)) d.cpuRounds = rounds;
@@ -88,10 +100,13 @@ async function main() {
     if (tests.includes('cpu')) sections.push((await cpuTest({ cli, nginx, tools, seconds: d.cpuSeconds, rounds: d.cpuRounds, notes })).markdown);
     if (tests.includes('stall')) sections.push((await stallTest({ cli, seconds: d.stallSeconds })).markdown);
     if (tests.includes('rate')) sections.push((await rateTest({ cli, nginx, seconds: d.rateSeconds })).markdown);
-    if (tests.includes('rss')) sections.push((await rssTest({ cli, nginx, durations: d.rssDurations })).markdown);
+    if (tests.includes('rss')) sections.push((await rssTest({ cli, nginx, tools, durations: d.rssDurations })).markdown);
     if (tests.includes('profile')) sections.push((await profileTest({ cli, nginx, seconds: d.profileSeconds })).markdown);
     if (tests.includes('soak')) sections.push((await soakTest({ cli, nginx, seconds: d.soakSeconds, sampleSeconds: d.soakSampleSeconds })).markdown);
     if (tests.includes('capacity')) sections.push((await capacityTest({ cli, stepSeconds: d.capacityStep, repeats: d.capacityRepeats })).markdown);
+    if (tests.includes('precision')) sections.push((await precisionTest({ cli, seconds: d.precisionSeconds, rounds: d.precisionRounds, peerCli, peerLabel })).markdown);
+    if (tests.includes('modules')) sections.push((await modulesTest({ cli, rounds: d.moduleRounds })).markdown);
+    if (tests.includes('startup')) sections.push((await startupTest({ cli, nginx, tools, rounds: d.startupRounds, saturationSeconds: d.saturationSeconds })).markdown);
   } finally {
     await nginx?.stop();
   }

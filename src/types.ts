@@ -258,7 +258,7 @@ export interface RunResult {
   endpoints: EndpointStats[];
   timeline: TimelinePoint[];
   /** how late the generator sent against the schedule (open model), ms */
-  scheduleLagMs: { mean: number; p99: number; max: number };
+  scheduleLagMs: { mean: number; p50?: number; p99: number; max: number };
   slo: SloResult[];
   sloDefaults: boolean;
   /** false when an SLO failed, no request succeeded, or the run was stopped early: see `reasons` */

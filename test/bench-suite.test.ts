@@ -7,6 +7,8 @@ import { analyticPercentile, percentile, trueLatencies } from '../bench/lib/trut
 import { renderResults } from '../bench/lib/results.mjs';
 // @ts-expect-error plain-JS script module without type declarations
 import { areaOf, selfTimes } from '../bench/lib/profile.mjs';
+// @ts-expect-error plain-JS script module without type declarations
+import { percentileOf, serverLateness } from '../bench/lib/lateness.mjs';
 
 const stall = { cycleMs: 5000, stallMs: 1000, serviceMs: 1 };
 
@@ -67,5 +69,21 @@ describe('profile summary', () => {
     const profile = { nodes: [frame(1, '(idle)'), frame(2, '(garbage collector)')], samples: [1, 2, 2, 1], timeDeltas: [1000, 2000, 3000, 500] };
     const byName = Object.fromEntries(selfTimes(profile).map((f: { fn: string; ms: number }) => [f.fn, f.ms]));
     expect(byName).toEqual({ '(idle)': 1.5, '(garbage collector)': 5 });
+  });
+});
+
+describe('send precision: lateness from the server\'s arrival times', () => {
+  it('is zero for arrivals exactly on an evenly spaced schedule, whatever the start offset and order', () => {
+    const arrivals = [3, 1, 0, 2, 4].map((k) => 1_700_000_000_123.25 + k * 5);
+    expect([...serverLateness(arrivals, 200)]).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  it('measures each arrival above the earliest, sorted', () => {
+    // 5 ms apart (200/s); the third is 0.5 ms late, the fifth 2 ms, the first is the earliest
+    const arrivals = [1000, 1005.1, 1010.5, 1015.1, 1022];
+    const late = [...serverLateness(arrivals, 200)].map((x) => Math.round(x * 1000) / 1000);
+    expect(late).toEqual([0, 0.1, 0.1, 0.5, 2]);
+    expect(percentileOf(Float64Array.from(late), 50)).toBe(0.1);
+    expect(percentileOf(Float64Array.from(late), 99)).toBe(2);
   });
 });

@@ -1,19 +1,10 @@
 // Command-line wiring. The only place that calls process.exit: typed errors map to exit codes here.
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, RunError, ScenarioError, UsageError, formatProblem } from '../errors.js';
-import { VERSION } from '../version.js';
+import { DEFAULT_IMAGE, VERSION } from '../version.js';
 import { processConsole, useColor, type Console } from './console.js';
-import { runCommand } from './run-command.js';
-import { validateCommand } from './validate-command.js';
-import { DEFAULT_IMAGE } from '../k8s/manifest.js';
-import { initCommand } from './init-command.js';
-import { reportCommand } from './report-command.js';
-import { compareCommand } from './compare-command.js';
-import { mergeCommand } from './merge-command.js';
-import { k8sCommand } from './k8s-command.js';
-import { demoCommand } from './demo-command.js';
-import { abCommand, parseTargets } from './ab-command.js';
-import { capacityCommand } from './capacity-command.js';
+// Each command's module (and what it pulls in: engine, reports, compare, demo…) is imported only when
+// that command runs: memory and start-up before the first request are mostly loaded code (issue 18).
 
 const EXAMPLES = `
 Examples:
@@ -62,21 +53,29 @@ export function buildProgram(io: Console, setExit: (code: number) => void): Comm
     .option('--stream <kind=url>', 'live metrics while running: prometheus=URL (remote write) or otlp=URL; repeatable', collect, [])
     .option('--summary-export <file>', "write a k6-compatible summary (GitLab's Load Performance widget reads it)")
     .action(async (file: string, opts) => {
-      const targets = parseTargets(opts.target as string[]);
+      const values = opts.target as string[];
+      const ab = values.some((v) => v.includes('='));
+      if (!ab && opts.maxRegression !== undefined) {
+        throw new UsageError('--max-regression gates an A/B run (two --target NAME=URL); to gate one run against a saved one, use bench compare');
+      }
+      // Without a NAME=URL there is no A/B run: its module (compare, merge) is not loaded.
+      if (!ab && values.length <= 1) {
+        setExit(await (await import('./run-command.js')).runCommand(file, { ...opts, color: color(), target: values[0] }, io));
+        return;
+      }
+      const { abCommand, parseTargets } = await import('./ab-command.js');
+      const targets = parseTargets(values);
       // One k6 summary per run: the rounds of an A/B run would overwrite each other's.
       if (targets.named.length > 0 && opts.summaryExport) throw new UsageError('--summary-export: one target only (an A/B run writes one result per target; run each target with --summary-export)');
       const flags = { ...opts, color: color(), target: targets.single };
-      if (targets.named.length === 0 && opts.maxRegression !== undefined) {
-        throw new UsageError('--max-regression gates an A/B run (two --target NAME=URL); to gate one run against a saved one, use bench compare');
-      }
-      setExit(targets.named.length > 0 ? await abCommand(file, targets.named, flags, io) : await runCommand(file, flags, io));
+      setExit(targets.named.length > 0 ? await abCommand(file, targets.named, flags, io) : await (await import('./run-command.js')).runCommand(file, flags, io));
     });
 
   program
     .command('validate')
     .description('check a scenario file; exit 0 when valid, 2 with every problem listed')
     .argument('<scenario>')
-    .action(async (file: string) => setExit(await validateCommand(file, io)));
+    .action(async (file: string) => setExit(await (await import('./validate-command.js')).validateCommand(file, io)));
 
   program
     .command('capacity')
@@ -94,7 +93,7 @@ export function buildProgram(io: Console, setExit: (code: number) => void): Comm
     .option('--workers <n>', 'worker threads per probe, each running an exact segment of its load')
     .option('-o, --out <dir>', 'where reports go (default reports/capacity-<scenario>-<timestamp>)')
     .option('--json', 'print capacity.json to stdout')
-    .action(async (file: string, opts) => setExit(await capacityCommand(file, opts, io)));
+    .action(async (file: string, opts) => setExit(await (await import('./capacity-command.js')).capacityCommand(file, opts, io)));
 
   program
     .command('compare')
@@ -104,7 +103,7 @@ export function buildProgram(io: Console, setExit: (code: number) => void): Comm
     .option('--max-regression <bounds>', 'e.g. 10% or p99=15%,error_rate=0.5pp,rps=5%')
     .option('--json', 'print comparison.json to stdout')
     .option('-o, --out <dir>', 'write comparison.json, comparison.md, comparison.html')
-    .action(async (base: string, head: string, opts) => setExit(await compareCommand(base, head, { ...opts, color: color() }, io)));
+    .action(async (base: string, head: string, opts) => setExit(await (await import('./compare-command.js')).compareCommand(base, head, { ...opts, color: color() }, io)));
 
   program
     .command('merge')
@@ -113,14 +112,14 @@ export function buildProgram(io: Console, setExit: (code: number) => void): Comm
     .requiredOption('-o, --out <dir>', 'where the merged reports go')
     .option('--json', 'print the merged result.json to stdout')
     .option('-q, --quiet', 'no summary')
-    .action(async (files: string[], opts) => setExit(await mergeCommand(files, { ...opts, color: color() }, io)));
+    .action(async (files: string[], opts) => setExit(await (await import('./merge-command.js')).mergeCommand(files, { ...opts, color: color() }, io)));
 
   program
     .command('report')
     .description('re-render a saved result.json')
     .argument('<result>')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['terminal', 'md', 'junit', 'html', 'hlog', 'json']).default('terminal'))
-    .action(async (file: string, opts) => setExit(await reportCommand(file, opts.format as string, color(), io)));
+    .action(async (file: string, opts) => setExit(await (await import('./report-command.js')).reportCommand(file, opts.format as string, color(), io)));
 
   program
     .command('k8s')
@@ -131,7 +130,7 @@ export function buildProgram(io: Console, setExit: (code: number) => void): Comm
     .option('-n, --namespace <ns>', 'namespace')
     .option('--start-delay <seconds>', 'seconds from now until the shared start', '60')
     .option('--secret <name>', "a Secret whose keys become the pods' environment (the scenario's ${VAR}s)")
-    .action(async (file: string, opts) => setExit(await k8sCommand(file, opts, io)));
+    .action(async (file: string, opts) => setExit(await (await import('./k8s-command.js')).k8sCommand(file, opts, io)));
 
   program
     .command('demo')
@@ -141,14 +140,14 @@ export function buildProgram(io: Console, setExit: (code: number) => void): Comm
     .option('--rounds <n>', 'alternating rounds per topology', '2')
     .option('-o, --out <dir>', 'where reports go (default reports/demo-<timestamp>)')
     .option('--port <n>', 'with --serve: port to listen on', '3000')
-    .action(async (opts) => setExit(await demoCommand({ ...opts, color: color() }, io)));
+    .action(async (opts) => setExit(await (await import('./demo-command.js')).demoCommand({ ...opts, color: color() }, io)));
 
   program
     .command('init')
     .description('write a commented starter scenario')
     .argument('[file]', 'where to write it', 'scenario.yml')
     .option('--force', 'overwrite an existing file')
-    .action(async (file: string, opts) => setExit(await initCommand(file, Boolean(opts.force), io)));
+    .action(async (file: string, opts) => setExit(await (await import('./init-command.js')).initCommand(file, Boolean(opts.force), io)));
 
   return program;
 }

@@ -9,6 +9,7 @@ import { createTransport, type TransportName } from './transport.js';
 import type { HttpTransport } from './transport-types.js';
 import { firstEndpoint, flowPicker, IterationRun, sendStep, type IterationContext, type IterationOwner } from './iteration.js';
 import { phaseSchedule } from './pacer.js';
+import { SendTimer } from './send-timer.js';
 
 /** Epoch milliseconds with sub-millisecond resolution, comparable across worker threads. */
 export const epochNow = (): number => performance.timeOrigin + performance.now();
@@ -71,6 +72,8 @@ export class Engine implements IterationOwner {
   private startedAt = 0;
   private phaseIndex = 0;
   private readonly totalMs: number;
+  /** waits for open-model arrivals (precise; setTimeout alone is late by up to a millisecond) */
+  readonly sendTimer: SendTimer;
 
   constructor(
     readonly plan: Plan,
@@ -84,6 +87,7 @@ export class Engine implements IterationOwner {
     };
     this.client = createTransport(plan.target, { connections: connectionsFor(plan), timeoutMs: plan.http.timeoutMs, insecure: plan.http.insecure, onGeneratorLimit }, this.now, options.transport);
     this.pickFlow = flowPicker(plan.flows);
+    this.sendTimer = new SendTimer(this.now, () => this.client.inFlight);
     this.totalMs = plan.phases.reduce((sum, p) => sum + p.durationMs, 0);
     this.ctx = {
       client: this.client,
@@ -190,16 +194,19 @@ export class Engine implements IterationOwner {
     return new Promise((resolve) => {
       const tick = (): void => {
         if (this.stopped) return resolve();
-        const now = this.now();
+        let now = this.now();
         while (j < schedule.count) {
           const due = phaseStart + schedule.timeMs(j);
           if (due > now) break;
           this.arrive(due, now, cap);
           j++;
+          // The next arrival of a batch is sent after this one's work: its lag counts that too.
+          if (j < schedule.count) now = this.now();
         }
-        const next = j < schedule.count ? phaseStart + schedule.timeMs(j) : phaseStart + phase.durationMs;
-        if (j >= schedule.count && now >= next) return resolve();
-        this.wait(next - now, tick);
+        if (j < schedule.count) return this.waitForArrival(phaseStart + schedule.timeMs(j), tick);
+        const end = phaseStart + phase.durationMs;
+        if (now >= end) return resolve();
+        this.wait(end - now, tick);
       };
       tick();
     });
@@ -235,6 +242,7 @@ export class Engine implements IterationOwner {
 
   iterationDone(): void {
     this.activeIterations--;
+    this.sendTimer.poke();
   }
 
   /** Read by closed-model users between iterations. */
@@ -311,6 +319,16 @@ export class Engine implements IterationOwner {
     const interval = this.aggregator.closeInterval(second);
     if (this.options.onInterval) this.options.onInterval(interval);
     else this.aggregator.absorb(interval);
+  }
+
+  /** Until an arrival is due, with sub-millisecond precision (send-timer.ts); stop() ends it early too. */
+  private waitForArrival(dueMs: number, then: () => void): void {
+    const wake = this.sendTimer.wait(dueMs, () => {
+      this.wakers.delete(wake);
+      then();
+    });
+    // (`then` never runs inside wait(), so `wake` is known by the time it does)
+    this.wakers.add(wake);
   }
 
   /** A timer that stop() fires early, so no wait outlives a stopped run. */

@@ -38,7 +38,7 @@ export interface K8sOptions {
 }
 
 /** The image the repository's Dockerfile builds, named after the npm package. */
-export const DEFAULT_IMAGE = 'slo-bench:latest';
+export { DEFAULT_IMAGE } from '../version.js';
 const SCENARIO_DIR = '/scenario';
 const RESULTS_DIR = '/results';
 // Kubernetes' limit for a ConfigMap is 1 MiB; stay under it with room for metadata.

@@ -35,7 +35,7 @@ export interface Summary {
   totals: Stats;
   endpoints: EndpointStats[];
   timeline: TimelinePoint[];
-  scheduleLagMs: { mean: number; p99: number; max: number };
+  scheduleLagMs: { mean: number; p50: number; p99: number; max: number };
 }
 
 
@@ -169,7 +169,7 @@ export class Aggregator {
       totals,
       endpoints,
       timeline: [...this.timeline].sort((a, b) => a.second - b.second),
-      scheduleLagMs: { mean: lag.mean, p99: lag.p99, max: lag.max },
+      scheduleLagMs: { mean: lag.mean, p50: lag.p50, p99: lag.p99, max: lag.max },
     };
   }
 

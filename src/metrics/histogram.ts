@@ -1,12 +1,18 @@
 // The one place that knows how bench builds, encodes and reads HDR histograms.
 // Values are integer microseconds, 3 significant digits, auto-resizing (no upper bound to guess).
-import * as hdr from 'hdr-histogram-js';
+// Only hdr-histogram-js's JS histogram class is loaded (not the package index with its WebAssembly
+// build); the standard compressed encoding is in hdr-codec.ts.
+import type * as hdr from 'hdr-histogram-js';
 import type { LatencyStats } from '../types.js';
+import { decodeCompressedBase64, encodeCompressedBase64, newInt32Histogram, type CodecHistogram } from './hdr-codec.js';
 
 export type Histogram = hdr.Histogram;
 
 export function newHistogram(): Histogram {
-  return hdr.build({ bitBucketSize: 32, autoResize: true, lowestDiscernibleValue: 1, numberOfSignificantValueDigits: 3 });
+  // = hdr.build({ bitBucketSize: 32, autoResize: true, lowestDiscernibleValue: 1, numberOfSignificantValueDigits: 3 })
+  const h = newInt32Histogram(1, 2, 3);
+  h.autoResize = true;
+  return h;
 }
 
 /** Record a latency given in milliseconds (float); stored as whole microseconds, at least 1. */
@@ -17,11 +23,11 @@ export function recordMs(h: Histogram, ms: number): void {
 
 /** HdrHistogram's standard compressed base64 ("HISTFAAA…"), readable by every HdrHistogram port. */
 export function encodeHistogram(h: Histogram): string {
-  return hdr.encodeIntoCompressedBase64(h);
+  return encodeCompressedBase64(h as CodecHistogram);
 }
 
 export function decodeHistogram(base64: string): Histogram {
-  const h = hdr.decodeFromCompressedBase64(base64, 32, false);
+  const h = decodeCompressedBase64(base64);
   h.autoResize = true;
   return h;
 }
