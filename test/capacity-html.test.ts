@@ -1,27 +1,22 @@
 // capacity.html in a real browser: the knee and the throughput charts render from the file alone, offline.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from './helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDocument } from '../src/capacity/document.js';
 import { capacityHtml, kneeSeries } from '../src/capacity/html.js';
 import { SETTINGS, simulatedRun } from './helpers/capacity-sim.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = '/tmp/capacity.png';
 describe('capacity.html in chromium', () => {
   let browser: Browser | undefined;
   let dir = '';
 
   beforeAll(async () => {
-    // Fail, never skip: a missing browser would silently stop checking the offline-rendering guarantee.
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install it with "apt-get install -y chromium"`);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     dir = mkdtempSync(join(tmpdir(), 'bench-capacity-html-'));
   });
 

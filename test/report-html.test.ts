@@ -3,7 +3,8 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from './helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeRedactor, reporters } from '../src/report/index.js';
 import { writeReports } from '../src/cli/write-reports.js';
@@ -16,14 +17,7 @@ describe('report.html in chromium', () => {
   let dir = '';
 
   beforeAll(async () => {
-    // Fail, never skip: a missing browser would silently stop checking the one offline-rendering guarantee.
-    // `npm test` installs Debian's chromium first when it can (scripts/chromium.mjs).
-    const executablePath = findChromium();
-    if (!executablePath) throw new Error(HOW_TO_GET_CHROMIUM);
-    browser = await chromium.launch({
-      executablePath,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     dir = mkdtempSync(join(tmpdir(), 'bench-report-html-'));
   });
 
