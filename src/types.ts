@@ -269,4 +269,10 @@ export interface RunResult {
   segment?: { index: number; count: number };
   /** set by `bench merge`: the results it added */
   mergedFrom?: number;
+  /**
+   * the HTTP layer: which client ('lean' HTTP/1.1 or 'undici'), the protocol each endpoint was answered
+   * over ('h1' or 'h2') and the redirects it followed, and the requests retried once on a fresh
+   * connection after a reused keep-alive connection was found closed by the server
+   */
+  http?: { client: 'lean' | 'undici'; retries: number; endpoints: Record<string, { protocol: string; redirects: number }> };
 }

@@ -82,7 +82,7 @@ export async function runScenario(file: string, flags: RunFlags, io: Console, la
     progress?.stop();
     releaseSignals();
   }
-  const result = buildResult(plan, ran.summary, { startedAt: ran.engine.startedAt, durationMs: ran.engine.durationMs, drainMs: ran.engine.drainMs, stopReason: ran.engine.stopReason, abortedBy: ran.abortedBy?.expr, segment });
+  const result = buildResult(plan, ran.summary, { startedAt: ran.engine.startedAt, durationMs: ran.engine.durationMs, drainMs: ran.engine.drainMs, stopReason: ran.engine.stopReason, abortedBy: ran.abortedBy?.expr, segment, http: ran.engine.http });
   writeReports(result, { outDir, redact, env: flags.noCiPublish ? {} : io.env, log });
 
   if (flags.json) io.out(reporters.json(result, { color: false, redact }));

@@ -3,8 +3,8 @@
 // closure per request. A closed-model user reuses one IterationRun for all its iterations.
 import type { Failure, Flow, RequestStep, ResponseView, Step, Vars } from '../types.js';
 import type { Aggregator } from '../metrics/aggregator.js';
-import { parseRawHeaders, type HttpTransport, type HttpOutcome, type OutcomeReceiver } from './http.js';
-import { UNSENT } from './transport-types.js';
+import type { HttpFacts } from './http-facts.js';
+import { parseRawHeaders, UNSENT, type HttpTransport, type HttpOutcome, type OutcomeReceiver } from './transport-types.js';
 
 export interface IterationContext {
   client: HttpTransport;
@@ -21,6 +21,8 @@ export interface IterationContext {
    * target) and requests the generator could not send (out of file descriptors)
    */
   sends: { reached: number; unsent: number };
+  /** protocol per endpoint, redirects followed (http-facts.ts) */
+  http: HttpFacts;
 }
 
 /** Told when an iteration has ended (all steps done, or cut short by a failure or a stop). */
@@ -84,6 +86,7 @@ export class IterationRun implements OutcomeReceiver {
       return this.finish(false);
     }
     this.ctx.sends.reached++;
+    if (outcome.protocol !== '') this.ctx.http.protocols[step.endpoint] = outcome.protocol;
     if (outcome.error === 'interrupted') {
       // Cut by a stop of the run: recorded (its latency, the time until the cut, is a lower bound),
       // never discarded, so the report accounts for every request sent.

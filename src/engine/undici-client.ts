@@ -1,52 +1,37 @@
-// The HTTP layer: undici's lowest-overhead API (Dispatcher.dispatch with a plain handler), one Pool per
-// origin. It never rejects: every outcome, success or failure, comes back as data to its receiver.
+// The undici codec: https targets (and whenever node's llhttp binding is missing) go through undici's
+// lowest-overhead API (Dispatcher.dispatch with a plain handler), one Pool per origin. The exchange
+// itself — body cap and join, decoding, classification, settling — is the shared core (exchange.ts).
+//
+// undici is loaded only when this client is first used (a dynamic import: it costs ~20 MB of RSS a
+// plain-http run never needs). Requests sent before it has loaded wait for it, under their deadlines.
 //
 // Deadlines are total (headers and body) and cost no timer per request: every request sent with one
 // client has the same timeout, so deadlines expire in send order, and one sweep aborts the overdue.
-// In-flight exchanges form a linked list in send order; a settled exchange unlinks itself at once, so
-// nothing finished stays reachable (a finished response kept alive until a sweep would be promoted
-// to the old generation and make every major GC dearer).
-import { Pool, type Dispatcher } from 'undici';
-import type { ErrorKind, RequestSpec } from '../types.js';
+import type { Dispatcher, Pool } from 'undici';
+import type { RequestSpec } from '../types.js';
 import { InFlight } from './in-flight.js';
-import { classifyError, describeError, isGeneratorLimit } from './classify.js';
-import { absoluteUrl, checkRequest } from './request-check.js';
-import { DeadlineError, InterruptedError, MAX_KEPT_BODY_BYTES, UNSENT, type HttpClientOptions, type HttpOutcome, type HttpTransport, type OutcomeReceiver } from './transport-types.js';
+import { describeError } from './classify.js';
+import { ExchangeCore, type ExchangeOwner } from './exchange.js';
+import { absoluteUrl, checkRequest, isIdempotent, joinTarget, targetBase } from './request-check.js';
+import { DeadlineError, InterruptedError, MAX_CONNECT_TIMEOUT_MS, type HttpClientOptions, type HttpTransport, type OutcomeReceiver, type TransportStats } from './transport-types.js';
 
-// The shared contracts used to live here; re-exported so existing imports keep working.
-export { InterruptedError, parseRawHeaders, type HttpClientOptions, type HttpOutcome, type HttpTransport, type OutcomeReceiver } from './transport-types.js';
+type Undici = typeof import('undici');
+let undici: Undici | null = null;
+let loading: Promise<Undici> | null = null;
 
-/**
- * One in-flight request: the undici handler, its deadline bookkeeping and its outcome in one object
- * (the receiver is handed the exchange itself, so no outcome object is built per request).
- */
-class Exchange implements Dispatcher.DispatchHandler, HttpOutcome {
-  status = 0;
-  rawHeaders: ReadonlyArray<Buffer | string> | null = null;
-  body: string | null = null;
-  error: ErrorKind | typeof UNSENT | null = null;
-  errorDetail: string | null = null;
-  writtenMs = NaN;
-  chunks: Buffer[] | null;
-  private keptBytes = 0;
-  done = false;
+/** undici, imported once, on first need. */
+export function loadUndici(): Promise<Undici> {
+  return (loading ??= import('undici').then((module) => (undici = module)));
+}
+
+/** One in-flight request: the undici handler on the shared exchange core. */
+class UndiciExchange extends ExchangeCore implements Dispatcher.DispatchHandler {
   abort: ((err?: Error) => void) | null = null;
   /** set when the deadline passed before undici handed us an abort function */
   overdue: Error | null = null;
-  responseStarted = false;
-  /** neighbours in the client's in-flight list (send order = deadline order) */
-  prev: Exchange | null = null;
-  next: Exchange | null = null;
   private expired = false;
-
-  constructor(
-    readonly deadline: number,
-    readBody: boolean,
-    private readonly receiver: OutcomeReceiver,
-    private readonly client: HttpClient,
-  ) {
-    this.chunks = readBody ? [] : null;
-  }
+  declare prev: UndiciExchange | null;
+  declare next: UndiciExchange | null;
 
   /** undici calls this at the first byte of the response: a connection lost after it cut the response short */
   onResponseStarted(): void {
@@ -58,42 +43,25 @@ class Exchange implements Dispatcher.DispatchHandler, HttpOutcome {
     if (this.overdue) return abort(this.overdue);
     this.abort = abort;
     // undici calls this on a connected socket right before it writes the request: service time starts.
-    this.writtenMs = this.client.clock();
+    this.markWritten();
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
-    this.status = statusCode;
-    this.rawHeaders = rawHeaders;
+    this.onHead(statusCode, rawHeaders);
     return true;
   }
 
   onData(chunk: Buffer): boolean {
-    // Bodies are always consumed; only kept when a check or capture reads them, and only up to a cap.
-    const chunks = this.chunks;
-    if (chunks === null) return true;
-    this.keptBytes += chunk.length;
-    if (this.keptBytes > MAX_KEPT_BODY_BYTES) this.chunks = null;
-    else chunks.push(chunk);
+    this.onBody(chunk);
     return true;
   }
 
   onComplete(): void {
-    const chunks = this.chunks;
-    // One chunk (the usual case) decodes without a copy; several are joined once.
-    if (chunks) this.body = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
-    this.settle();
+    this.complete();
   }
 
   onError(err: Error): void {
-    if (this.done) return;
-    // Aborted by our own stop, or by closing the pool at the end: not a fault of the target.
-    const ours = err instanceof InterruptedError || (err as { code?: string }).code === 'UND_ERR_DESTROYED';
-    const context = { responseStarted: this.responseStarted };
-    this.body = null;
-    this.error = ours ? 'interrupted' : isGeneratorLimit(err) ? UNSENT : classifyError(err, context);
-    if (this.error === UNSENT) this.client.outOfDescriptors(err);
-    this.errorDetail = describeError(err, context);
-    this.settle();
+    this.fail(err);
   }
 
   expire(timeoutMs: number): void {
@@ -111,34 +79,34 @@ class Exchange implements Dispatcher.DispatchHandler, HttpOutcome {
     if (this.done) return;
     if (this.abort) return this.abort(err);
     this.overdue = err;
-    this.onError(err);
-  }
-
-  private settle(): void {
-    if (this.done) return;
-    this.done = true;
-    this.chunks = null;
-    this.client.settled(this);
-    this.receiver.onOutcome(this);
-    // The receiver has read what it needs; let the response's buffers go with the next scavenge.
-    this.rawHeaders = null;
-    this.body = null;
+    this.fail(err);
   }
 }
 
-export class HttpClient implements HttpTransport {
+interface Pending {
+  origin: string;
+  options: Dispatcher.DispatchOptions;
+  exchange: UndiciExchange;
+}
+
+export class UndiciClient implements HttpTransport, ExchangeOwner {
   private readonly pools = new Map<string, Pool>();
-  private readonly flights: InFlight<Exchange>;
+  private readonly flights: InFlight<UndiciExchange>;
   private lastOrigin = '';
   /** the descriptor error of the last EMFILE, and until when new sockets are not tried */
   private starved: Error | null = null;
   private starvedUntil = 0;
   private backoffMs = 100;
   private lastPool: Pool | null = null;
+  /** requests sent before undici had loaded */
+  private pending: Pending[] | null = null;
+  private closed = false;
 
   private readonly origin: string;
-  /** a target's path prefix (http://host/api → /api), put before every relative step path */
+  /** a target's path prefix (http://host/api → /api) and query, joined to every relative step path */
   private readonly basePath: string;
+  private readonly baseQuery: string;
+  private readonly decode: boolean;
 
   constructor(
     target: string,
@@ -147,8 +115,10 @@ export class HttpClient implements HttpTransport {
   ) {
     const url = new URL(target);
     this.origin = url.origin;
-    this.basePath = url.pathname.replace(/\/+$/, '');
+    ({ basePath: this.basePath, baseQuery: this.baseQuery } = targetBase(url));
+    this.decode = options.decode !== false;
     this.flights = new InFlight(options.timeoutMs, () => this.sweep());
+    void loadUndici();
   }
 
   get inFlight(): number {
@@ -165,37 +135,35 @@ export class HttpClient implements HttpTransport {
     this.options.onGeneratorLimit?.(describeError(err));
   }
 
-  /** The client's clock, for its exchanges. */
   clock(): number {
     return this.now();
   }
 
-  /** Send one request; `sentMs` is the caller's clock reading for the send (saves a second reading). */
   send(spec: RequestSpec, readBody: boolean, receiver: OutcomeReceiver, sentMs: number): void {
-    const exchange = new Exchange(sentMs + this.options.timeoutMs, readBody, receiver, this);
+    const exchange = new UndiciExchange(sentMs + this.options.timeoutMs, readBody, receiver, this, this.decode);
     this.flights.add(exchange);
     // Out of file descriptors a moment ago, and no connection to queue on: given up at once (no new
     // socket is tried until the back-off has passed, so failing connects cannot spin the event loop).
-    if (this.starved !== null && sentMs < this.starvedUntil && this.pool(this.origin).stats.connected === 0) return exchange.onError(this.starved);
+    if (this.starved !== null && sentMs < this.starvedUntil && (this.lastPool?.stats.connected ?? 0) === 0) return exchange.fail(this.starved);
     const relative = spec.path.charCodeAt(0) === 47; /* '/' */
     try {
       const url = relative ? null : absoluteUrl(spec.path);
       const origin = url === null ? this.origin : url.origin;
       // Checked before dispatch: a request undici refuses inside dispatch leaves its connection marked
       // busy for good, and the pool wedges after as many refusals as it has connections.
-      const { path, headers } = checkRequest(spec, url === null ? this.basePath + spec.path : url.pathname + url.search);
-      this.pool(origin).dispatch({ origin, path, method: spec.method as Dispatcher.HttpMethod, headers, body: spec.body ?? null }, exchange);
+      const { path, headers } = checkRequest(spec, url === null ? joinTarget(this.basePath, this.baseQuery, spec.path) : url.pathname + url.search);
+      const options: Dispatcher.DispatchOptions = { origin, path, method: spec.method as Dispatcher.HttpMethod, headers, body: spec.body ?? null, idempotent: isIdempotent(spec.method) };
+      if (undici === null) return this.wait({ origin, options, exchange });
+      this.pool(origin).dispatch(options, exchange);
     } catch (err) {
-      exchange.onError(err as Error);
+      exchange.fail(err as Error);
     }
   }
 
-  /** Resolves once nothing is in flight, or after `ms`, whichever comes first (drain without polling). */
   idleOrAfter(ms: number): Promise<void> {
     return this.flights.idleOrAfter(ms);
   }
 
-  /** Abort everything still in flight (used when a run is interrupted). */
   abortAll(): void {
     for (let ex = this.flights.oldest; ex !== null; ) {
       const next = ex.next;
@@ -205,15 +173,49 @@ export class HttpClient implements HttpTransport {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.flights.stopSweeping();
+    this.abortPending();
     await Promise.all([...this.pools.values()].map((p) => p.destroy().catch(() => undefined)));
     this.pools.clear();
     this.lastPool = null;
   }
 
-  /** Called by an exchange when it settles. */
-  settled(exchange: Exchange): void {
-    this.flights.remove(exchange);
+  stats(): TransportStats {
+    // undici retries a request on a reused socket the server closed only when told to (not done
+    // here); it honours Keep-Alive hints itself, so there is nothing of ours to count.
+    return { client: 'undici', retries: 0 };
+  }
+
+  settled(exchange: ExchangeCore): void {
+    this.flights.remove(exchange as UndiciExchange);
+  }
+
+  private wait(pending: Pending): void {
+    if (this.pending === null) {
+      this.pending = [];
+      loadUndici().then(
+        () => this.flushPending(),
+        (err: Error) => this.abortPending(err),
+      );
+    }
+    this.pending.push(pending);
+  }
+
+  private flushPending(): void {
+    const pending = this.pending ?? [];
+    this.pending = null;
+    for (const { origin, options, exchange } of pending) {
+      if (exchange.done) continue; // expired while undici loaded
+      if (this.closed) exchange.fail(new InterruptedError());
+      else this.pool(origin).dispatch(options, exchange);
+    }
+  }
+
+  private abortPending(err: Error = new InterruptedError()): void {
+    const pending = this.pending ?? [];
+    this.pending = null;
+    for (const { exchange } of pending) exchange.fail(err);
   }
 
   private pool(origin: string): Pool {
@@ -222,16 +224,17 @@ export class HttpClient implements HttpTransport {
     let pool = this.pools.get(origin);
     if (!pool) {
       const { connections, timeoutMs } = this.options;
-      pool = new Pool(origin, {
+      pool = new undici!.Pool(origin, {
         connections,
         pipelining: 1,
         // 0: no undici timer per request. The sweeper enforces our total deadline (headers and body),
         // which is stricter than undici's per-phase timeouts; theirs would only re-arm timers.
         headersTimeout: 0,
         bodyTimeout: 0,
-        connectTimeout: Math.min(timeoutMs, 10_000),
+        connectTimeout: Math.min(timeoutMs, MAX_CONNECT_TIMEOUT_MS),
         connect: { rejectUnauthorized: !this.options.insecure },
         keepAliveTimeout: 30_000,
+        ...(this.options.maxHeaderSize ? { maxHeaderSize: this.options.maxHeaderSize } : {}),
       });
       // A pool emits connectionError for failed connects; the request's own onError carries it.
       pool.on('connectionError', () => undefined);
