@@ -97,6 +97,16 @@ export interface HttpOptions {
   graphqlPath: string;
   /** https: accept any certificate (self-signed staging servers); default false */
   insecure?: boolean;
+  /** a response head's size limit, bytes (default 16 KB) */
+  maxHeaderSize?: number;
+  /** accept-encoding sent and bodies decoded: true for every step, false never, undefined for steps reading the body */
+  compression?: boolean;
+  /** the cookie jar: 'on' (default, emptied per iteration), 'keep' (kept per virtual user), 'off' */
+  cookies?: 'on' | 'keep' | 'off';
+  /** redirects followed per request (default 0: not followed) */
+  redirects?: number;
+  /** https: absolute paths of PEM files, and the TLS server name */
+  tls?: { ca?: string; cert?: string; key?: string; servername?: string };
 }
 
 export type SloOp = '<' | '<=' | '>' | '>=' | '==' | '!=';
@@ -157,7 +167,7 @@ export interface Plan {
  * Why a request (or an arrival) failed. `interrupted`: in flight when the run was stopped (its latency is a
  * lower bound). `dropped`: an arrival never sent (in-flight cap reached); it counts in error_rate.
  */
-export type ErrorKind = 'timeout' | 'connect' | 'reset' | 'status' | 'check' | 'protocol' | 'interrupted' | 'other' | 'dropped';
+export type ErrorKind = 'timeout' | 'connect' | 'reset' | 'status' | 'check' | 'protocol' | 'redirect' | 'interrupted' | 'other' | 'dropped';
 
 export interface LatencyStats {
   min: number;

@@ -9,7 +9,7 @@ import { createTransport, type TransportName } from './transport.js';
 import type { HttpTransport } from './transport-types.js';
 import { firstEndpoint, flowPicker, IterationRun, sendStep, type IterationContext, type IterationOwner } from './iteration.js';
 import { phaseSchedule } from './pacer.js';
-import { emptyFacts, type HttpFacts } from './http-facts.js';
+import { emptyFacts, transportOptions, type HttpFacts } from './http-facts.js';
 
 /** Epoch milliseconds with sub-millisecond resolution, comparable across worker threads. */
 export const epochNow = (): number => performance.timeOrigin + performance.now();
@@ -87,7 +87,7 @@ export class Engine implements IterationOwner {
     const onGeneratorLimit = (detail: string): void => {
       this.errorDetails.generator ??= detail;
     };
-    this.client = createTransport(plan.target, { connections: connectionsFor(plan), timeoutMs: plan.http.timeoutMs, insecure: plan.http.insecure, onGeneratorLimit }, this.now, options.transport);
+    this.client = createTransport(plan.target, transportOptions(plan, connectionsFor(plan), onGeneratorLimit), this.now, options.transport);
     this.pickFlow = flowPicker(plan.flows);
     this.totalMs = plan.phases.reduce((sum, p) => sum + p.durationMs, 0);
     this.ctx = {
@@ -101,6 +101,9 @@ export class Engine implements IterationOwner {
       timers: new Set(),
       sends: { reached: 0, unsent: 0 },
       http: emptyFacts(this.client.stats().client, plan.endpoints.length),
+      target: plan.target.replace(/\/+$/, ''),
+      cookies: plan.http.cookies ?? 'on',
+      maxRedirects: plan.http.redirects ?? 0,
     };
   }
 

@@ -1,7 +1,18 @@
 // What the HTTP layer did over a run that is no single request's outcome: which client, which protocol
 // each endpoint was answered over, how many requests were retried on a fresh connection, how many
 // redirects each endpoint followed. Collected by the iterations and the transport; merged across
-// worker threads. Pure.
+// worker threads. Pure. Also: a plan's http options → the transport's options.
+import type { Plan } from '../types.js';
+import type { HttpClientOptions } from './transport-types.js';
+
+export function transportOptions(plan: Plan, connections: number, onGeneratorLimit: (detail: string) => void): HttpClientOptions {
+  const http = plan.http;
+  const options: HttpClientOptions = { connections, timeoutMs: http.timeoutMs, onGeneratorLimit, decode: http.compression !== false };
+  if (http.insecure) options.insecure = true;
+  if (http.maxHeaderSize !== undefined) options.maxHeaderSize = http.maxHeaderSize;
+  if (http.tls !== undefined) options.tls = http.tls;
+  return options;
+}
 
 export interface HttpFacts {
   client: 'lean' | 'undici';

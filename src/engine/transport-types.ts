@@ -43,6 +43,8 @@ export interface HttpClientOptions {
   insecure?: boolean;
   /** the response head's size limit, bytes (default 16 KB, node's) */
   maxHeaderSize?: number;
+  /** https: PEM files (absolute paths) and the TLS server name */
+  tls?: { ca?: string; cert?: string; key?: string; servername?: string };
   /** decode gzip/br/deflate bodies a check reads (default true; false: kept as received, and said so) */
   decode?: boolean;
   /**

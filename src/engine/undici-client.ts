@@ -7,6 +7,7 @@
 //
 // Deadlines are total (headers and body) and cost no timer per request: every request sent with one
 // client has the same timeout, so deadlines expire in send order, and one sweep aborts the overdue.
+import { readFileSync } from 'node:fs';
 import type { Dispatcher, Pool } from 'undici';
 import type { RequestSpec } from '../types.js';
 import { InFlight } from './in-flight.js';
@@ -232,7 +233,7 @@ export class UndiciClient implements HttpTransport, ExchangeOwner {
         headersTimeout: 0,
         bodyTimeout: 0,
         connectTimeout: Math.min(timeoutMs, MAX_CONNECT_TIMEOUT_MS),
-        connect: { rejectUnauthorized: !this.options.insecure },
+        connect: this.tlsOptions(),
         keepAliveTimeout: 30_000,
         ...(this.options.maxHeaderSize ? { maxHeaderSize: this.options.maxHeaderSize } : {}),
       });
@@ -243,6 +244,17 @@ export class UndiciClient implements HttpTransport, ExchangeOwner {
     this.lastOrigin = origin;
     this.lastPool = pool;
     return pool;
+  }
+
+  /** TLS options: certificate checks (unless insecure), the scenario's CA, client certificate and server name. */
+  private tlsOptions(): Record<string, unknown> {
+    const tls = this.options.tls ?? {};
+    const connect: Record<string, unknown> = { rejectUnauthorized: !this.options.insecure };
+    if (tls.ca) connect.ca = readFileSync(tls.ca);
+    if (tls.cert) connect.cert = readFileSync(tls.cert);
+    if (tls.key) connect.key = readFileSync(tls.key);
+    if (tls.servername) connect.servername = tls.servername;
+    return connect;
   }
 
   private sweep(): void {
