@@ -107,6 +107,10 @@ export interface HttpOptions {
   redirects?: number;
   /** https: absolute paths of PEM files, and the TLS server name */
   tls?: { ca?: string; cert?: string; key?: string; servername?: string };
+  /** '1.1', '2' (https: h2 over ALPN, streams multiplexed; http: h2c by prior knowledge) or 'auto' (default: ALPN over TLS) */
+  version?: '1.1' | '2' | 'auto';
+  /** HTTP/2: concurrent streams per connection (default 100) */
+  maxStreams?: number;
 }
 
 export type SloOp = '<' | '<=' | '>' | '>=' | '==' | '!=';

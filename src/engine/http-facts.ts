@@ -5,12 +5,22 @@
 import type { Plan } from '../types.js';
 import type { HttpClientOptions } from './transport-types.js';
 
+/** HTTP/2 streams per connection unless http.maxStreams says otherwise (node's http2 server default). */
+export const DEFAULT_MAX_STREAMS = 100;
+
 export function transportOptions(plan: Plan, connections: number, onGeneratorLimit: (detail: string) => void): HttpClientOptions {
   const http = plan.http;
   const options: HttpClientOptions = { connections, timeoutMs: http.timeoutMs, onGeneratorLimit, decode: http.compression !== false };
   if (http.insecure) options.insecure = true;
   if (http.maxHeaderSize !== undefined) options.maxHeaderSize = http.maxHeaderSize;
   if (http.tls !== undefined) options.tls = http.tls;
+  if (http.version !== undefined) options.version = http.version;
+  if (http.version === '2') {
+    // Streams multiplexed on a few connections: as many as the users need at maxStreams each, unless set.
+    const streams = http.maxStreams ?? DEFAULT_MAX_STREAMS;
+    options.maxStreams = streams;
+    if (http.connections === undefined) options.connections = Math.max(1, Math.ceil(connections / streams));
+  }
   return options;
 }
 

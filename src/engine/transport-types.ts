@@ -43,6 +43,10 @@ export interface HttpClientOptions {
   insecure?: boolean;
   /** the response head's size limit, bytes (default 16 KB, node's) */
   maxHeaderSize?: number;
+  /** HTTP version (default auto: HTTP/2 if TLS's ALPN offers it); '2' over http: is h2c by prior knowledge */
+  version?: '1.1' | '2' | 'auto';
+  /** HTTP/2 with version '2': concurrent streams per connection (default 100) */
+  maxStreams?: number;
   /** https: PEM files (absolute paths) and the TLS server name */
   tls?: { ca?: string; cert?: string; key?: string; servername?: string };
   /** decode gzip/br/deflate bodies a check reads (default true; false: kept as received, and said so) */

@@ -31,6 +31,8 @@ class UndiciExchange extends ExchangeCore implements Dispatcher.DispatchHandler 
   /** set when the deadline passed before undici handed us an abort function */
   overdue: Error | null = null;
   private expired = false;
+  /** sent on a pool that may speak HTTP/2 */
+  h2 = false;
   declare prev: UndiciExchange | null;
   declare next: UndiciExchange | null;
 
@@ -47,7 +49,9 @@ class UndiciExchange extends ExchangeCore implements Dispatcher.DispatchHandler 
     this.markWritten();
   }
 
-  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
+  onHeaders(statusCode: number, rawHeaders: Buffer[], _resume?: unknown, statusText?: string): boolean {
+    // undici hands an HTTP/2 response no status text (h2 has none); HTTP/1.1 servers send a reason phrase.
+    this.protocol = this.h2 && statusText === '' ? 'h2' : 'h1';
     this.onHead(statusCode, rawHeaders);
     return true;
   }
@@ -108,6 +112,9 @@ export class UndiciClient implements HttpTransport, ExchangeOwner {
   private readonly basePath: string;
   private readonly baseQuery: string;
   private readonly decode: boolean;
+  /** the pools may speak HTTP/2: ALPN over TLS (version auto or 2), or h2c by prior knowledge (version 2) */
+  private readonly h2: boolean;
+  private readonly h2c: boolean;
 
   constructor(
     target: string,
@@ -118,6 +125,8 @@ export class UndiciClient implements HttpTransport, ExchangeOwner {
     this.origin = url.origin;
     ({ basePath: this.basePath, baseQuery: this.baseQuery } = targetBase(url));
     this.decode = options.decode !== false;
+    this.h2c = url.protocol === 'http:' && options.version === '2';
+    this.h2 = this.h2c || (url.protocol === 'https:' && options.version !== '1.1');
     this.flights = new InFlight(options.timeoutMs, () => this.sweep());
     void loadUndici();
   }
@@ -142,6 +151,7 @@ export class UndiciClient implements HttpTransport, ExchangeOwner {
 
   send(spec: RequestSpec, readBody: boolean, receiver: OutcomeReceiver, sentMs: number): void {
     const exchange = new UndiciExchange(sentMs + this.options.timeoutMs, readBody, receiver, this, this.decode);
+    exchange.h2 = this.h2;
     this.flights.add(exchange);
     // Out of file descriptors a moment ago, and no connection to queue on: given up at once (no new
     // socket is tried until the back-off has passed, so failing connects cannot spin the event loop).
@@ -225,15 +235,21 @@ export class UndiciClient implements HttpTransport, ExchangeOwner {
     let pool = this.pools.get(origin);
     if (!pool) {
       const { connections, timeoutMs } = this.options;
+      // Version 2: streams multiplexed, maxStreams per connection. Auto: HTTP/2 if ALPN offers it, but one
+      // request per connection at a time (were HTTP/1.1 negotiated instead, deeper would mean pipelining).
+      const streams = this.options.version === '2' ? (this.options.maxStreams ?? 100) : 1;
+      const h2 = this.h2 && (origin.startsWith('https:') || this.h2c);
       pool = new undici!.Pool(origin, {
         connections,
-        pipelining: 1,
+        pipelining: streams,
+        ...(h2 ? { allowH2: true, maxConcurrentStreams: Math.max(streams, 1) } : {}),
         // 0: no undici timer per request. The sweeper enforces our total deadline (headers and body),
         // which is stricter than undici's per-phase timeouts; theirs would only re-arm timers.
         headersTimeout: 0,
         bodyTimeout: 0,
         connectTimeout: Math.min(timeoutMs, MAX_CONNECT_TIMEOUT_MS),
-        connect: this.tlsOptions(),
+        // (undici's Pool builds its connector from `connect`: h2c by prior knowledge is said there)
+        connect: h2 && origin.startsWith('http:') ? { ...this.tlsOptions(), useH2c: true } : this.tlsOptions(),
         keepAliveTimeout: 30_000,
         ...(this.options.maxHeaderSize ? { maxHeaderSize: this.options.maxHeaderSize } : {}),
       });

@@ -95,6 +95,9 @@ function compileHttp(http: Raw, file: string, problems: ProblemSink): HttpOption
   if (typeof http.compression === 'boolean') options.compression = http.compression;
   if (http.cookies === 'on' || http.cookies === 'keep' || http.cookies === 'off') options.cookies = http.cookies;
   if (typeof http.redirects === 'number') options.redirects = http.redirects;
+  if (http.version === '1.1' || http.version === '2' || http.version === 'auto') options.version = http.version;
+  else if (http.version === 2 || http.version === 1.1) options.version = http.version === 2 ? '2' : '1.1';
+  if (typeof http.maxStreams === 'number') options.maxStreams = http.maxStreams;
   const tls = compileTls(asMap(http.tls), file, problems);
   if (tls) options.tls = tls;
   return options;
