@@ -21,7 +21,7 @@ interface Counts {
   sessions: number;
 }
 
-async function h2server(secure: boolean, onStream: (stream: ServerHttp2Stream) => void = (s) => s.respond({ ':status': 200 }) || s.end('ok')): Promise<{ url: string; counts: Counts }> {
+async function h2server(secure: boolean, onStream: (stream: ServerHttp2Stream) => void = (s) => (s.respond({ ':status': 200 }), s.end('ok'))): Promise<{ url: string; counts: Counts }> {
   const counts: Counts = { streams: 0, sessions: 0 };
   const server: Http2Server | Http2SecureServer = secure ? http2.createSecureServer({ key: tls('localhost.key'), cert: tls('localhost.crt') }) : http2.createServer();
   server.on('session', () => counts.sessions++);
