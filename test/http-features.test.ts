@@ -291,3 +291,15 @@ flows:
     }
   });
 });
+
+describe('reports say which protocol, retries and redirects', () => {
+  it('a note in every human report, from result.json http', async () => {
+    const { runNotes } = await import('../src/report/run-notes.js');
+    const base = { totals: { errorKinds: {}, dropped: 0 }, model: 'open' } as unknown as import('../src/types.js').RunResult;
+    const notes = runNotes({ ...base, http: { client: 'lean', retries: 3, endpoints: { login: { protocol: 'h1', redirects: 0 }, api: { protocol: 'h2', redirects: 12 } } } });
+    expect(notes).toContain('Protocol: HTTP/1.1 for login; HTTP/2 for api.');
+    expect(notes.some((n) => n.startsWith('3 requests were sent once more on a fresh connection'))).toBe(true);
+    expect(notes).toContain("Redirects followed (part of each step's latency): api 12.");
+    expect(runNotes({ ...base, http: { client: 'lean', retries: 0, endpoints: { a: { protocol: 'h1', redirects: 0 } } } })).toEqual(['Protocol: HTTP/1.1 for every endpoint.']);
+  });
+});
