@@ -109,6 +109,8 @@ export interface HttpOptions {
   tls?: { ca?: string; cert?: string; key?: string; servername?: string };
   /** '1.1', '2' (https: h2 over ALPN, streams multiplexed; http: h2c by prior knowledge) or 'auto' (default: ALPN over TLS) */
   version?: '1.1' | '2' | 'auto';
+  /** HTTP/1.1 pipelining depth for idempotent requests (default 1: none). A benchmark mode: latency then includes head-of-line waiting */
+  pipelining?: number;
   /** HTTP/2: concurrent streams per connection (default 100) */
   maxStreams?: number;
 }

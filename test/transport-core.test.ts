@@ -162,3 +162,54 @@ describe('keep-alive that never invents errors (lean client)', () => {
     expect(s.connections()).toBeLessThanOrEqual(150);
   });
 });
+
+describe('http.pipelining (HTTP/1.1 benchmark mode, lean client)', () => {
+  it('writes up to N idempotent requests back to back on one connection, answered in order', async () => {
+    let maxOutstanding = 0;
+    const s = await server((socket, request) => {
+      // Answer only once 4 requests are in, unanswered: they must have been pipelined. Each body is the
+      // index of the request it answers on this connection, so a response handed to the wrong request shows.
+      const n = request.onConnection;
+      maxOutstanding = Math.max(maxOutstanding, (n % 4) + 1);
+      if (n % 4 === 3) socket.write([0, 1, 2, 3].map((i) => `HTTP/1.1 200 OK\r\ncontent-length: 1\r\n\r\n${n - 3 + i}`).join(''));
+    });
+    const client = make('lean', s.url, { connections: 1, pipelining: 4 });
+    const outcomes = await sendAll(
+      client,
+      Array.from({ length: 8 }, (_, i) => ({ method: 'GET', path: `/${i}`, headers: {} })),
+    );
+    expect(outcomes.map((o) => o.error)).toEqual(Array(8).fill(null));
+    // Each response went to the request it answered (in order), on one connection.
+    expect(outcomes.map((o) => o.body)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7']);
+    expect(s.connections()).toBe(1);
+    expect(maxOutstanding).toBe(4);
+  });
+
+  it('never pipelines a POST: it waits for an empty connection, and nothing goes behind it', async () => {
+    const s = await server((socket) => setTimeout(() => socket.write(OK), 5));
+    const client = make('lean', s.url, { connections: 1, pipelining: 4 });
+    const specs: RequestSpec[] = [
+      { method: 'GET', path: '/a', headers: {} },
+      { method: 'POST', path: '/b', headers: {}, body: 'x' },
+      { method: 'GET', path: '/c', headers: {} },
+    ];
+    const outcomes = await sendAll(client, specs);
+    expect(outcomes.map((o) => o.error)).toEqual([null, null, null]);
+    expect(s.requests.map((r) => r.head.split(' ')[1])).toEqual(['/a', '/b', '/c']);
+  });
+
+  it('pipelined requests lost with their connection are sent once more on a fresh one, counted', async () => {
+    // The server answers the first request of each connection, then closes it: the pipelined ones behind it are lost.
+    const s = await server((socket, request) => {
+      if (request.onConnection === 0) socket.write(OK, () => socket.destroy());
+    });
+    const client = make('lean', s.url, { connections: 1, pipelining: 3 });
+    const outcomes = await sendAll(client, Array.from({ length: 3 }, () => ({ method: 'GET', path: '/', headers: {} })));
+    expect(outcomes.filter((o) => o.status === 200).length).toBeGreaterThanOrEqual(2);
+    const answered = outcomes.filter((o) => o.error === null).length;
+    expect(answered + outcomes.filter((o) => o.error !== null).length).toBe(3);
+    expect(client.stats().retries).toBeGreaterThan(0);
+    // Every connection the server accepted answered exactly one request.
+    expect(s.connections()).toBe(answered);
+  });
+});

@@ -22,7 +22,8 @@ export function setCookies(raw: ReadonlyArray<Buffer | string> | null): string[]
   let found: string[] | null = null;
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i]!;
-    if (name.length !== 10) continue;
+    // 'Connection' has 10 letters too: the first letter is checked before anything is allocated.
+    if (name.length !== 10 || ((typeof name === 'string' ? name.charCodeAt(0) : name[0]!) | 0x20) !== 0x73 /* s */) continue;
     const text = typeof name === 'string' ? name : name.toString('latin1');
     if (text.toLowerCase() !== 'set-cookie') continue;
     const value = raw[i + 1]!;

@@ -15,6 +15,7 @@ export function transportOptions(plan: Plan, connections: number, onGeneratorLim
   if (http.maxHeaderSize !== undefined) options.maxHeaderSize = http.maxHeaderSize;
   if (http.tls !== undefined) options.tls = http.tls;
   if (http.version !== undefined) options.version = http.version;
+  if (http.pipelining !== undefined) options.pipelining = http.pipelining;
   if (http.version === '2') {
     // Streams multiplexed on a few connections: as many as the users need at maxStreams each, unless set.
     const streams = http.maxStreams ?? DEFAULT_MAX_STREAMS;

@@ -55,9 +55,9 @@ export class IterationRun implements OutcomeReceiver {
   private thinkTimer: NodeJS.Timeout | null = null;
   /** this user's cookies: created when a response first sets one */
   private jar: CookieJar | null = null;
-  /** the request in flight (kept to follow a redirect), its absolute URL, the step's own cookie header */
+  /** the request in flight (kept to follow a redirect), its absolute URL (worked out only when needed), the step's own cookie header */
   private spec: RequestSpec | null = null;
-  private url = '';
+  private absoluteUrl = '';
   private ownCookie: string | undefined;
   /** redirects followed for the request in flight, and the URLs it went through (loop detection) */
   private hops = 0;
@@ -108,7 +108,8 @@ export class IterationRun implements OutcomeReceiver {
       return this.finish(false);
     }
     this.ctx.sends.reached++;
-    if (outcome.protocol !== '') this.ctx.http.protocols[step.endpoint] = outcome.protocol;
+    const protocols = this.ctx.http.protocols;
+    if (protocols[step.endpoint] !== outcome.protocol && outcome.protocol !== '') protocols[step.endpoint] = outcome.protocol;
     if (outcome.error === null) {
       if (this.ctx.cookies !== 'off') this.keepCookies(outcome);
       if (this.ctx.maxRedirects > 0 && isRedirect(outcome.status) && this.follow(step, outcome)) return;
@@ -160,6 +161,19 @@ export class IterationRun implements OutcomeReceiver {
     (this.jar ??= new CookieJar()).store(this.url, cookies);
   }
 
+  /** The absolute URL of the request in flight (a relative step path resolved against the target). */
+  private get url(): string {
+    if (this.absoluteUrl === '' && this.spec !== null) {
+      const path = this.spec.path;
+      this.absoluteUrl = path.charCodeAt(0) === 47 /* '/' */ ? this.ctx.target + path : path;
+    }
+    return this.absoluteUrl;
+  }
+
+  private set url(url: string) {
+    this.absoluteUrl = url;
+  }
+
   /**
    * A redirect to follow: send the next hop and return true. False when it is not followed (no usable
    * Location, or the budget spent: the 3xx is the step's response). A loop ends the step as 'redirect'.
@@ -203,12 +217,12 @@ export class IterationRun implements OutcomeReceiver {
 
   /** Send `spec` (a step's request, or a redirect hop), with this user's cookies for its URL. */
   private dispatch(spec: RequestSpec, readBody: boolean): void {
+    this.spec = spec;
     const jar = this.jar;
     if (jar !== null) {
       const cookies = jar.header(this.url);
       if (cookies !== '') spec.headers.cookie = spec.headers.cookie ? `${spec.headers.cookie}; ${cookies}` : cookies;
     }
-    this.spec = spec;
     this.sentMs = this.ctx.now();
     this.ctx.client.send(spec, readBody, this, this.sentMs);
   }
@@ -223,11 +237,9 @@ export class IterationRun implements OutcomeReceiver {
       this.ctx.aggregator.record(step.endpoint, this.intendedMs, NaN, now, 0, 'other', null);
       return this.finish(false);
     }
-    // The absolute URL matters only to the jar and to redirects: not worked out otherwise.
-    if (this.ctx.cookies !== 'off' || this.ctx.maxRedirects > 0) {
-      this.url = spec.path.charCodeAt(0) === 47 /* '/' */ ? this.ctx.target + spec.path : spec.path;
-      this.ownCookie = spec.headers.cookie;
-    }
+    // The absolute URL matters only to the jar and to redirects: worked out when they need it.
+    this.absoluteUrl = '';
+    if (this.ctx.maxRedirects > 0) this.ownCookie = spec.headers.cookie;
     this.dispatch(spec, step.readBody);
   }
 

@@ -1,5 +1,7 @@
 // One keep-alive connection of the lean client: a `net` socket, one native llhttp parser reused for
-// every response on it, and at most one request in flight (no pipelining).
+// every response on it, and one request in flight — or, with http.pipelining: N (a benchmark mode), up
+// to N idempotent requests written back to back, answered in order. The responses one read completes
+// are acted on together, their follow-up requests written in one corked batch.
 //
 // A keep-alive connection the server has closed while it sat idle is found out only when a request is
 // written to it: it ends with no response byte. Such a request — idempotent, on a *reused* connection,
@@ -84,8 +86,13 @@ export class LeanConnection implements Carrier {
   private readonly socket: Socket;
   private parser: NativeParser | null;
   private current: LeanExchange | null = null;
-  /** a response completed during the parser call now returning */
+  /** pipelined requests written after `current`, oldest first (null until pipelining is used) */
+  private behind: LeanExchange[] | null = null;
+  /** a response completed during the parser call now returning, and any completed after it (pipelining) */
   private completed: LeanExchange | null = null;
+  private moreCompleted: LeanExchange[] | null = null;
+  /** true while in the pool's list of pipelined connections with room for another request */
+  inSpare = false;
   /** false after `Connection: close`, an upgrade or an unsolicited response */
   private reusable = true;
   /** inside a 1xx interim response, which is skipped */
@@ -132,7 +139,8 @@ export class LeanConnection implements Carrier {
    * then starts at the connect, as undici's does (undici writes only on a connected socket).
    */
   start(exchange: LeanExchange): void {
-    this.current = exchange;
+    if (this.current === null) this.current = exchange;
+    else (this.behind ??= []).push(exchange);
     exchange.carrier = this;
     const request = exchange.request;
     if (this.connected) exchange.markWritten();
@@ -143,7 +151,25 @@ export class LeanConnection implements Carrier {
   /** The exchange gave up (deadline, stop): the response may still come, so the connection goes. */
   abandon(exchange: LeanExchange): void {
     if (this.current === exchange) this.current = null;
+    else if (this.behind !== null) {
+      const at = this.behind.indexOf(exchange);
+      if (at >= 0) this.behind.splice(at, 1);
+    }
     this.retire();
+  }
+
+  /** requests written and not yet answered */
+  get outstanding(): number {
+    return (this.current === null ? 0 : 1) + (this.behind?.length ?? 0);
+  }
+
+  /**
+   * May `exchange` be pipelined behind what is outstanding, `depth` deep at most? Only an idempotent
+   * request, behind idempotent ones, on a connected socket that has not been told to close.
+   */
+  canPipeline(exchange: LeanExchange, depth: number): boolean {
+    if (this.current === null) return !this.closed;
+    return exchange.idempotent && this.current.idempotent && this.connected && this.reusable && !this.closed && this.outstanding < depth;
   }
 
   /** Close for good; tells the pool at once, so a replacement can open before the close completes. */
@@ -228,9 +254,11 @@ export class LeanConnection implements Carrier {
     }
     const exchange = this.current;
     if (exchange === null) return;
-    this.current = null;
+    const behind = this.behind;
+    this.current = behind !== null && behind.length > 0 ? behind.shift()! : null;
     exchange.carrier = null;
-    this.completed = exchange;
+    if (this.completed === null) this.completed = exchange;
+    else (this.moreCompleted ??= []).push(exchange);
   }
 
   private onData(chunk: Buffer): void {
@@ -250,11 +278,25 @@ export class LeanConnection implements Carrier {
       return;
     }
     this.completed = null;
-    this.served++;
-    // Free (or replace) the connection before the outcome: the receiver may send again at once.
-    if (this.reusable && !this.closed) this.owner.connectionFree(this);
-    else this.retire();
-    exchange.complete();
+    const more = this.moreCompleted;
+    if (more === null) {
+      this.served++;
+      // Free (or replace) the connection before the outcome: the receiver may send again at once.
+      if (this.reusable && !this.closed) this.owner.connectionFree(this);
+      else if (this.current === null) this.retire();
+      exchange.complete();
+      return;
+    }
+    // Several pipelined responses in one read: their follow-up requests go out in one write.
+    this.moreCompleted = null;
+    this.served += 1 + more.length;
+    this.socket.cork();
+    for (const done of [exchange, ...more]) {
+      if (this.reusable && !this.closed) this.owner.connectionFree(this);
+      done.complete();
+    }
+    this.socket.uncork();
+    if (!this.reusable && this.current === null) this.retire();
   }
 
   /** FIN from the target: it may end a read-until-close body, or cut a response short. */
@@ -272,6 +314,8 @@ export class LeanConnection implements Carrier {
   private lose(err: Error | null): void {
     const exchange = this.current;
     this.current = null;
+    const behind = this.behind;
+    this.behind = null;
     if (err !== null && !this.connected && !this.closed && isGeneratorLimit(err)) {
       // No socket, so nothing was sent: the request goes back to the pool, which backs off.
       if (exchange !== null) {
@@ -283,6 +327,16 @@ export class LeanConnection implements Carrier {
       return this.retire();
     }
     this.retire();
+    // Pipelined requests behind the lost one got no byte of their response: each idempotent one (all
+    // of them, by canPipeline) goes once more on a fresh connection, counted as a retry.
+    if (behind !== null) {
+      for (const follower of behind) {
+        follower.carrier = null;
+        if (follower.done) continue;
+        if (follower.retriable) this.owner.retry(follower);
+        else follower.fail(this.lossReason(err, false));
+      }
+    }
     if (exchange === null) return;
     exchange.carrier = null;
     // Written to a reused connection the server had closed (it never answered a byte): once more, fresh.
@@ -323,7 +377,8 @@ function isStaleLoss(err: Error | null): boolean {
 export function keepAliveHint(raw: ReadonlyArray<string>, prior: number): number {
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i]!;
-    if (name.length !== 10 || name.toLowerCase() !== 'keep-alive') continue;
+    // 'Connection' has 10 letters too: the first letter is checked before anything is allocated.
+    if (name.length !== 10 || (name.charCodeAt(0) | 0x20) !== 0x6b /* k */ || name.toLowerCase() !== 'keep-alive') continue;
     const match = /(?:^|[,;\s])timeout\s*=\s*(\d+)/i.exec(raw[i + 1]!);
     if (match === null) return prior;
     const ms = Number(match[1]) * 1000;

@@ -18,6 +18,8 @@ export class LeanExchange extends ExchangeCore {
   carrier: Carrier | null = null;
   /** an idempotent request not yet retried: it may go once more on a fresh connection */
   retriable: boolean;
+  /** GET, HEAD, PUT, DELETE, OPTIONS, TRACE: may be retried, and pipelined */
+  readonly idempotent: boolean;
   declare prev: LeanExchange | null;
   declare next: LeanExchange | null;
 
@@ -32,6 +34,7 @@ export class LeanExchange extends ExchangeCore {
   ) {
     super(deadline, readBody, receiver, owner, decode);
     this.retriable = idempotent;
+    this.idempotent = idempotent;
     this.protocol = 'h1';
   }
 

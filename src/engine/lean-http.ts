@@ -13,7 +13,7 @@
 import type { RequestSpec } from '../types.js';
 import { UndiciClient } from './undici-client.js';
 import { LeanExchange } from './lean-exchange.js';
-import { OriginPool } from './lean-pool.js';
+import { MAX_CONNECTING, OriginPool } from './lean-pool.js';
 import { ConnectTimeoutError, type LeanConnection } from './lean-connection.js';
 import { InFlight } from './in-flight.js';
 import { serializeRequest } from './lean-request.js';
@@ -155,7 +155,8 @@ export class LeanHttpClient implements HttpTransport {
       const host = url.hostname.replace(/^\[(.*)\]$/, '$1'); // [::1] → ::1
       const port = Number(url.port || 80);
       const connection = { host, port, connectTimeoutMs: Math.min(this.options.timeoutMs, MAX_CONNECT_TIMEOUT_MS), maxHeaderSize: this.options.maxHeaderSize ?? 0 };
-      origin = { pool: new OriginPool(connection, Math.max(1, this.options.connections), this.now, this.options.onGeneratorLimit), host: url.host };
+      const depth = Math.max(1, this.options.pipelining ?? 1);
+      origin = { pool: new OriginPool(connection, Math.max(1, this.options.connections), this.now, this.options.onGeneratorLimit, MAX_CONNECTING, depth), host: url.host };
       this.origins.set(url.origin, origin);
     }
     return origin;

@@ -47,19 +47,29 @@ export class OriginPool implements ConnectionOwner {
     /** told when the generator ran out of file descriptors (a one-line message) */
     private readonly onGeneratorLimit?: (detail: string) => void,
     private readonly maxConnecting = MAX_CONNECTING,
+    /** http.pipelining: idempotent requests in flight per connection (1: no pipelining) */
+    private readonly depth = 1,
   ) {
     this.limit = max;
   }
 
+  /** pipelined connections with room for another request (depth > 1 only) */
+  private readonly spare: LeanConnection[] = [];
+
   submit(exchange: LeanExchange): void {
     const free = this.freeConnection();
-    if (free !== null) return free.start(exchange);
+    if (free !== null) return this.startOn(free, exchange);
+    if (this.depth > 1 && exchange.idempotent) {
+      const open = this.spareFor(exchange);
+      if (open !== null) return this.startOn(open, exchange);
+    }
     if (this.canOpen()) return this.open().start(exchange);
     if (this.starved !== null && this.connections.size === 0) return exchange.fail(this.starved);
     this.queue.push(exchange);
   }
 
   connectionFree(connection: LeanConnection): void {
+    if (this.depth > 1) return this.pipelinedFree(connection);
     const next = this.nextWaiting();
     if (next !== null) return connection.start(next);
     // The clock is read only for a connection whose server gave a Keep-Alive hint.
@@ -81,6 +91,8 @@ export class OriginPool implements ConnectionOwner {
     this.starved = null;
     // A socket could be had again: the next one is tried soon (each failure doubles the wait again).
     if (this.limit < this.max) this.backoffMs = FIRST_BACKOFF_MS;
+    // Pipelining: requests that waited for the connect may now go behind the first one.
+    if (this.depth > 1 && connection.outstanding > 0) this.fill(connection);
     this.openForWaiting();
   }
 
@@ -146,6 +158,55 @@ export class OriginPool implements ConnectionOwner {
     return connection;
   }
 
+  /** Pipelining: a response came; fill the connection from the queue as far as it may take them. */
+  private pipelinedFree(connection: LeanConnection): void {
+    this.fill(connection);
+    if (connection.outstanding === 0) {
+      if (connection.keepAliveMs !== Infinity) connection.idleSince = this.now();
+      this.idle.push(connection);
+    } else this.offerSpare(connection);
+  }
+
+  /** Gives `connection` waiting requests as long as it can take them (FIFO: stops at one it cannot). */
+  private fill(connection: LeanConnection): void {
+    for (let next = this.nextWaiting(); next !== null; next = this.nextWaiting()) {
+      if (!connection.canPipeline(next, this.depth)) {
+        this.pushFront(next);
+        break;
+      }
+      connection.start(next);
+    }
+    if (connection.outstanding > 0) this.offerSpare(connection);
+  }
+
+  private startOn(connection: LeanConnection, exchange: LeanExchange): void {
+    connection.start(exchange);
+    if (this.depth > 1 && exchange.idempotent) this.offerSpare(connection);
+  }
+
+  private offerSpare(connection: LeanConnection): void {
+    if (connection.inSpare || connection.outstanding >= this.depth) return;
+    connection.inSpare = true;
+    this.spare.push(connection);
+  }
+
+  /** A pipelined connection that can take `exchange` now, or null (stale entries are dropped). */
+  private spareFor(exchange: LeanExchange): LeanConnection | null {
+    while (this.spare.length > 0) {
+      const connection = this.spare[this.spare.length - 1]!;
+      if (connection.canPipeline(exchange, this.depth) && connection.outstanding > 0) {
+        if (connection.outstanding + 1 >= this.depth) {
+          this.spare.pop();
+          connection.inSpare = false;
+        }
+        return connection;
+      }
+      this.spare.pop();
+      connection.inSpare = false;
+    }
+    return null;
+  }
+
   private canOpen(): boolean {
     return this.connections.size < this.limit && this.connecting.size < this.maxConnecting;
   }
@@ -162,6 +223,8 @@ export class OriginPool implements ConnectionOwner {
   /** The warmest idle connection its server has not retired by now (Keep-Alive hint), or null. */
   private freeConnection(): LeanConnection | null {
     for (let free = this.idle.pop(); free !== undefined; free = this.idle.pop()) {
+      if (free.closed) continue;
+      if (free.outstanding > 0) continue; // pipelining: taken from the spare list meanwhile
       if (free.keepAliveMs === Infinity || this.now() - free.idleSince < free.keepAliveMs) return free;
       free.retire();
     }

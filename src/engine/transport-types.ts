@@ -43,6 +43,8 @@ export interface HttpClientOptions {
   insecure?: boolean;
   /** the response head's size limit, bytes (default 16 KB, node's) */
   maxHeaderSize?: number;
+  /** HTTP/1.1 pipelining: idempotent requests in flight per connection (default 1: none; a benchmark mode) */
+  pipelining?: number;
   /** HTTP version (default auto: HTTP/2 if TLS's ALPN offers it); '2' over http: is h2c by prior knowledge */
   version?: '1.1' | '2' | 'auto';
   /** HTTP/2 with version '2': concurrent streams per connection (default 100) */

@@ -238,10 +238,12 @@ export class UndiciClient implements HttpTransport, ExchangeOwner {
       // Version 2: streams multiplexed, maxStreams per connection. Auto: HTTP/2 if ALPN offers it, but one
       // request per connection at a time (were HTTP/1.1 negotiated instead, deeper would mean pipelining).
       const streams = this.options.version === '2' ? (this.options.maxStreams ?? 100) : 1;
+      // HTTP/1.1 pipelining (benchmark mode): undici pipelines idempotent requests only, as the lean client.
+      const depth = this.h2 ? streams : Math.max(1, this.options.pipelining ?? 1);
       const h2 = this.h2 && (origin.startsWith('https:') || this.h2c);
       pool = new undici!.Pool(origin, {
         connections,
-        pipelining: streams,
+        pipelining: depth,
         ...(h2 ? { allowH2: true, maxConcurrentStreams: Math.max(streams, 1) } : {}),
         // 0: no undici timer per request. The sweeper enforces our total deadline (headers and body),
         // which is stricter than undici's per-phase timeouts; theirs would only re-arm timers.

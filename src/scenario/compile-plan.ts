@@ -98,6 +98,7 @@ function compileHttp(http: Raw, file: string, problems: ProblemSink): HttpOption
   if (http.version === '1.1' || http.version === '2' || http.version === 'auto') options.version = http.version;
   else if (http.version === 2 || http.version === 1.1) options.version = http.version === 2 ? '2' : '1.1';
   if (typeof http.maxStreams === 'number') options.maxStreams = http.maxStreams;
+  if (typeof http.pipelining === 'number' && http.pipelining > 1) options.pipelining = http.pipelining;
   const tls = compileTls(asMap(http.tls), file, problems);
   if (tls) options.tls = tls;
   return options;

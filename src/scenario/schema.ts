@@ -168,6 +168,7 @@ export const scenarioSchema: JsonSchema = {
         cookies: { enum: ['on', 'keep', 'off'], description: 'cookie jar per virtual user: on (default) empties it at each new iteration, keep keeps it across iterations, off sends none' },
         redirects: { type: 'integer', minimum: 0, maximum: 20, description: 'redirects to follow per request (default 0: a 3xx is the response); followed hops are part of the step latency' },
         version: { enum: ['1.1', '2', 'auto', 1.1, 2], description: "HTTP version: auto (default: HTTP/2 when TLS's ALPN offers it, one stream per connection), 2 (https: HTTP/2, streams multiplexed on http.connections connections; http: h2c by prior knowledge), 1.1" },
+        pipelining: { type: 'integer', minimum: 1, maximum: 100, description: 'HTTP/1.1 benchmark mode: up to N idempotent requests written back to back on a connection (default 1: none); latency then includes head-of-line waiting' },
         maxStreams: { type: 'integer', minimum: 1, maximum: 1000, description: 'HTTP/2 (version 2): concurrent streams per connection (default 100)' },
         tls: {
           type: 'object',
