@@ -56,6 +56,7 @@ export function checkMethod(method: string): void {
  * `/users?page=2` → `/api/users?page=2&k=1`. A fragment (`#…`) is never sent, as browsers do not.
  */
 export function joinTarget(basePath: string, baseQuery: string, path: string): string {
+  if (baseQuery === '' && path.indexOf('#') < 0) return basePath + path;
   const hash = path.indexOf('#');
   if (hash >= 0) path = path.slice(0, hash);
   if (baseQuery === '') return basePath + path;
@@ -71,7 +72,7 @@ export function targetBase(url: URL): { basePath: string; baseQuery: string } {
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 
 export function isIdempotent(method: string): boolean {
-  return IDEMPOTENT.has(method);
+  return method === 'GET' || IDEMPOTENT.has(method);
 }
 
 /** `path` as it goes on the request line: percent-encoded where it has to be (usually unchanged). */
