@@ -97,6 +97,22 @@ export interface HttpOptions {
   graphqlPath: string;
   /** https: accept any certificate (self-signed staging servers); default false */
   insecure?: boolean;
+  /** a response head's size limit, bytes (default 16 KB) */
+  maxHeaderSize?: number;
+  /** accept-encoding sent and bodies decoded: true for every step, false never, undefined for steps reading the body */
+  compression?: boolean;
+  /** the cookie jar: 'on' (default, emptied per iteration), 'keep' (kept per virtual user), 'off' */
+  cookies?: 'on' | 'keep' | 'off';
+  /** redirects followed per request (default 0: not followed) */
+  redirects?: number;
+  /** https: absolute paths of PEM files, and the TLS server name */
+  tls?: { ca?: string; cert?: string; key?: string; servername?: string };
+  /** '1.1', '2' (https: h2 over ALPN, streams multiplexed; http: h2c by prior knowledge) or 'auto' (default: ALPN over TLS) */
+  version?: '1.1' | '2' | 'auto';
+  /** HTTP/1.1 pipelining depth for idempotent requests (default 1: none). A benchmark mode: latency then includes head-of-line waiting */
+  pipelining?: number;
+  /** HTTP/2: concurrent streams per connection (default 100) */
+  maxStreams?: number;
 }
 
 export type SloOp = '<' | '<=' | '>' | '>=' | '==' | '!=';
@@ -159,7 +175,7 @@ export interface Plan {
  * Why a request (or an arrival) failed. `interrupted`: in flight when the run was stopped (its latency is a
  * lower bound). `dropped`: an arrival never sent (in-flight cap reached); it counts in error_rate.
  */
-export type ErrorKind = 'timeout' | 'connect' | 'reset' | 'status' | 'check' | 'protocol' | 'interrupted' | 'other' | 'dropped';
+export type ErrorKind = 'timeout' | 'connect' | 'reset' | 'status' | 'check' | 'protocol' | 'redirect' | 'interrupted' | 'other' | 'dropped';
 
 export interface LatencyStats {
   min: number;
@@ -271,4 +287,10 @@ export interface RunResult {
   segment?: { index: number; count: number };
   /** set by `bench merge`: the results it added */
   mergedFrom?: number;
+  /**
+   * the HTTP layer: which client ('lean' HTTP/1.1 or 'undici'), the protocol each endpoint was answered
+   * over ('h1' or 'h2') and the redirects it followed, and the requests retried once on a fresh
+   * connection after a reused keep-alive connection was found closed by the server
+   */
+  http?: { client: 'lean' | 'undici'; retries: number; endpoints: Record<string, { protocol: string; redirects: number }> };
 }

@@ -4,10 +4,10 @@
 import net, { type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LeanHttpClient } from '../src/engine/lean-http.js';
-import { MAX_KEPT_BODY_BYTES } from '../src/engine/lean-exchange.js';
+import { MAX_KEPT_BODY_BYTES } from '../src/engine/transport-types.js';
 import { serializeRequest } from '../src/engine/lean-request.js';
 import { createTransport, transportFor } from '../src/engine/transport.js';
-import { HttpClient } from '../src/engine/http.js';
+import { UndiciClient } from '../src/engine/undici-client.js';
 import { parseRawHeaders, type HttpOutcome } from '../src/engine/transport-types.js';
 import type { RequestSpec } from '../src/types.js';
 
@@ -70,7 +70,7 @@ const OK = 'HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok';
 
 /** Outcomes copied as they arrive (the client reuses nothing, but clears buffers after onOutcome). */
 class Collector {
-  readonly outcomes: Array<Omit<HttpOutcome, 'rawHeaders'> & { headers: Record<string, string | string[]> }> = [];
+  readonly outcomes: Array<Omit<HttpOutcome, 'rawHeaders' | 'protocol' | 'encoding'> & { headers: Record<string, string | string[]> }> = [];
   private waiters: Array<{ count: number; resolve: () => void }> = [];
   onOutcome(o: HttpOutcome): void {
     this.outcomes.push({ status: o.status, body: o.body, error: o.error, errorDetail: o.errorDetail, writtenMs: o.writtenMs, headers: parseRawHeaders(o.rawHeaders) });
@@ -106,20 +106,20 @@ async function sendAll(c: LeanHttpClient, specs: RequestSpec[], readBody = true)
 }
 
 describe('serializeRequest', () => {
-  it('writes one request: line, headers, host, byte length of a UTF-8 body', () => {
+  it("writes one request as undici does: line, host, connection, headers, byte length of a UTF-8 body", () => {
     const text = serializeRequest({ method: 'POST', path: '/x', headers: { accept: 'application/json' }, body: '{"name":"café"}' }, '/api/x', '127.0.0.1:8080');
-    expect(text).toBe('POST /api/x HTTP/1.1\r\naccept: application/json\r\nhost: 127.0.0.1:8080\r\ncontent-length: 16\r\n\r\n{"name":"café"}');
+    expect(text).toBe('POST /api/x HTTP/1.1\r\nhost: 127.0.0.1:8080\r\nconnection: keep-alive\r\naccept: application/json\r\ncontent-length: 16\r\n\r\n{"name":"café"}');
   });
 
   it('keeps a step host header, states the length itself, and sends none for a GET without body', () => {
     const text = serializeRequest(get('/', { Host: 'example.test', 'Content-Length': '999', 'transfer-encoding': 'chunked' }), '/', '127.0.0.1');
-    expect(text).toBe('GET / HTTP/1.1\r\nHost: example.test\r\n\r\n');
-    expect(serializeRequest({ method: 'PUT', path: '/', headers: {} }, '/', 'h')).toBe('PUT / HTTP/1.1\r\nhost: h\r\ncontent-length: 0\r\n\r\n');
+    expect(text).toBe('GET / HTTP/1.1\r\nhost: example.test\r\nconnection: keep-alive\r\n\r\n');
+    expect(serializeRequest({ method: 'PUT', path: '/', headers: {} }, '/', 'h')).toBe('PUT / HTTP/1.1\r\nhost: h\r\nconnection: keep-alive\r\ncontent-length: 0\r\n\r\n');
   });
 
   it('refuses a line break in a header value, and percent-encodes one in a path (neither can smuggle a second request)', () => {
     expect(() => serializeRequest(get('/', { 'x-a': 'b\r\nGET /evil HTTP/1.1' }), '/', 'h')).toThrow(/invalid header "x-a"/);
-    expect(serializeRequest(get('/a b'), '/a b\r\nGET /evil', 'h')).toBe('GET /a%20b%0D%0AGET%20/evil HTTP/1.1\r\nhost: h\r\n\r\n');
+    expect(serializeRequest(get('/a b'), '/a b\r\nGET /evil', 'h')).toBe('GET /a%20b%0D%0AGET%20/evil HTTP/1.1\r\nhost: h\r\nconnection: keep-alive\r\n\r\n');
     expect(() => serializeRequest({ method: 'GE T', path: '/', headers: {} }, '/', 'h')).toThrow(/invalid request method/);
   });
 });
@@ -133,7 +133,7 @@ describe('LeanHttpClient framing', () => {
       expect(o).toMatchObject({ status: 200, error: null, body: i % 2 === 0 ? 'ok' : null });
     }
     expect(server.connections()).toBe(1);
-    expect(server.heads[3]).toBe(`GET /n3 HTTP/1.1\r\nhost: ${server.url.slice(7)}`);
+    expect(server.heads[3]).toBe(`GET /n3 HTTP/1.1\r\nhost: ${server.url.slice(7)}\r\nconnection: keep-alive`);
   });
 
   it('HEAD: a content-length without a body does not swallow the next response', async () => {
@@ -257,7 +257,7 @@ describe('createTransport', () => {
     expect(transportFor('https://127.0.0.1:1')).toBe('undici');
     const options = { connections: 1, timeoutMs: 1000 };
     expect(createTransport('http://127.0.0.1:1', options, Date.now)).toBeInstanceOf(LeanHttpClient);
-    expect(createTransport('https://127.0.0.1:1', options, Date.now)).toBeInstanceOf(HttpClient);
-    expect(createTransport('http://127.0.0.1:1', options, Date.now, 'undici')).toBeInstanceOf(HttpClient);
+    expect(createTransport('https://127.0.0.1:1', options, Date.now)).toBeInstanceOf(UndiciClient);
+    expect(createTransport('http://127.0.0.1:1', options, Date.now, 'undici')).toBeInstanceOf(UndiciClient);
   });
 });

@@ -54,6 +54,12 @@ describe('what bench loads', () => {
     expect(r.modules.filter((m) => /^dist\/(demo|compare|merge|k8s)\/|^dist\/cli\/(ab|compare|merge|k8s|demo|init|report|validate)-command\.js$/.test(m))).toEqual([]);
   });
 
+  it('`bench run` of an http target never loads undici (about 20 MB; only https, HTTP/2 and --preflight need it)', async () => {
+    const r = await modulesLoadedBy([BENCH_BIN, 'run', fixture('open-200.yml'), '--target', 'http://127.0.0.1:9', '--duration', '1s', '--quiet', '--out', join(dir.path, 'run-out-undici')]);
+    expect(r.modules, r.stderr).toContain('dist/cli/run-command.js');
+    expect(r.modules.filter((m) => m.includes('node_modules/undici/'))).toEqual([]);
+  });
+
   it('`bench --version` loads no command at all', async () => {
     const r = await modulesLoadedBy([BENCH_BIN, '--version']);
     expect(r.code, r.stderr).toBe(0);

@@ -1,9 +1,9 @@
 // Facts about the target before any load is sent: where it resolves, and whether it answers at all.
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { request } from 'undici';
 import { RunError } from '../errors.js';
 import { describeError } from '../engine/classify.js';
+import { loadUndici } from '../engine/undici-client.js';
 
 /** For a non-loopback target, the line that says where the load will really go (null for loopback). */
 export async function describeTarget(target: string): Promise<string | null> {
@@ -24,6 +24,8 @@ function isLoopback(host: string): boolean {
 /** --preflight: one request to the target's origin; a target that cannot be reached fails fast (exit 3). */
 export async function preflight(target: string, timeoutMs: number): Promise<void> {
   try {
+    // undici only when asked for (--preflight): it is ~20 MB a plain http run does not need.
+    const { request } = await loadUndici();
     const res = await request(new URL(target).origin + '/', { method: 'GET', headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
     await res.body.dump();
   } catch (err) {

@@ -3,7 +3,11 @@
 import type { ErrorKind } from '../types.js';
 
 const CONNECT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'EAI_NONAME', 'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT', 'ECONNABORTED', 'ERR_TLS_CERT_ALTNAME_INVALID', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'CERT_HAS_EXPIRED']);
-const RESET = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+// HTTP/2: a stream reset (RST_STREAM, a refused stream) or a session ended by GOAWAY before the response
+// began is the h2 form of a connection reset; after it began, it cut the response short (protocol).
+const RESET = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ERR_HTTP2_STREAM_ERROR', 'ERR_HTTP2_GOAWAY_SESSION', 'ERR_HTTP2_STREAM_CANCEL', 'ERR_HTTP2_SESSION_ERROR']);
+/** reset-like codes that, once the response began, mean it was cut short */
+const CUT_SHORT = new Set(['UND_ERR_SOCKET', 'ERR_HTTP2_STREAM_ERROR', 'ERR_HTTP2_GOAWAY_SESSION', 'ERR_HTTP2_STREAM_CANCEL', 'ERR_HTTP2_SESSION_ERROR']);
 const TIMEOUT = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT', 'BENCH_DEADLINE']);
 const PROTOCOL = new Set([
   'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
@@ -14,6 +18,10 @@ const PROTOCOL = new Set([
   'UND_ERR_INFO',
   'UND_ERR_RESPONSE',
   'ERR_SSL_WRONG_VERSION_NUMBER',
+  'ERR_HTTP2_ERROR',
+  'ERR_HTTP2_INVALID_HEADER_VALUE',
+  'ERR_HTTP2_HEADERS_AFTER_RESPOND',
+  'ERR_HTTP2_INVALID_SESSION',
 ]);
 /** The generator's own limit (file descriptors), never the target's fault: see isGeneratorLimit. */
 const GENERATOR_LIMIT = new Set(['EMFILE', 'ENFILE']);
@@ -33,7 +41,7 @@ export function classifyError(err: unknown, context: ErrorContext = {}): ErrorKi
   if (CONNECT.has(code)) return 'connect';
   // A connection that ends after the response began cut the response short (headers cut mid-line, a body
   // shorter than its Content-Length): the target broke HTTP framing, which is a protocol fault, not a reset.
-  if (code === CONNECTION_LOST && context.responseStarted) return 'protocol';
+  if (CUT_SHORT.has(code) && context.responseStarted) return 'protocol';
   if (RESET.has(code)) return 'reset';
   // llhttp parse errors: HPE_INVALID_CONSTANT, HPE_INVALID_HEADER_TOKEN, …
   if (PROTOCOL.has(code) || code.startsWith('HPE_')) return 'protocol';

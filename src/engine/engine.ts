@@ -10,6 +10,7 @@ import type { HttpTransport } from './transport-types.js';
 import { firstEndpoint, flowPicker, IterationRun, sendStep, type IterationContext, type IterationOwner } from './iteration.js';
 import { phaseSchedule } from './pacer.js';
 import { SendTimer } from './send-timer.js';
+import { emptyFacts, transportOptions, type HttpFacts } from './http-facts.js';
 
 /** Epoch milliseconds with sub-millisecond resolution, comparable across worker threads. */
 export const epochNow = (): number => performance.timeOrigin + performance.now();
@@ -42,6 +43,8 @@ export interface EngineResult {
   errorDetails: Record<string, string>;
   /** iterations still under way when the end-of-run grace ran out (their remaining steps were not sent) */
   cutIterations: number;
+  /** the HTTP layer's own facts: client, protocol per endpoint, retries, redirects */
+  http?: HttpFacts;
 }
 
 export interface Progress {
@@ -60,6 +63,8 @@ export class Engine implements IterationOwner {
   private readonly errorDetails: Record<string, string> = {};
   private shared: Vars = {};
   private iterations = 0;
+  /** retries during setup, which is not part of the measured load */
+  private setupRetries = 0;
   private activeIterations = 0;
   private cutIterations = 0;
   private stopReason: StopReason | undefined;
@@ -85,7 +90,7 @@ export class Engine implements IterationOwner {
     const onGeneratorLimit = (detail: string): void => {
       this.errorDetails.generator ??= detail;
     };
-    this.client = createTransport(plan.target, { connections: connectionsFor(plan), timeoutMs: plan.http.timeoutMs, insecure: plan.http.insecure, onGeneratorLimit }, this.now, options.transport);
+    this.client = createTransport(plan.target, transportOptions(plan, connectionsFor(plan), onGeneratorLimit), this.now, options.transport);
     this.pickFlow = flowPicker(plan.flows);
     this.sendTimer = new SendTimer(this.now, () => this.client.inFlight);
     this.totalMs = plan.phases.reduce((sum, p) => sum + p.durationMs, 0);
@@ -99,6 +104,10 @@ export class Engine implements IterationOwner {
       },
       timers: new Set(),
       sends: { reached: 0, unsent: 0 },
+      http: emptyFacts(this.client.stats().client, plan.endpoints.length),
+      target: plan.target.replace(/\/+$/, ''),
+      cookies: plan.http.cookies ?? 'on',
+      maxRedirects: plan.http.redirects ?? 0,
     };
   }
 
@@ -123,6 +132,8 @@ export class Engine implements IterationOwner {
     // Setup requests are not part of the measured load: start the run's figures from zero.
     this.aggregator.closeInterval(-1);
     this.ctx.sends.reached = this.ctx.sends.unsent = 0;
+    this.ctx.http.redirects.fill(0);
+    this.setupRetries = this.client.stats().retries;
     this.shared = Object.assign(Object.create(null) as Vars, vars);
     return this.shared;
   }
@@ -165,7 +176,8 @@ export class Engine implements IterationOwner {
       throw new RunError(`no request could be sent: ${this.errorDetails.generator ?? 'the generator ran out of file descriptors; raise the limit with `ulimit -n`'}`);
     }
     const drainMs = Math.max(0, elapsedMs - loadMs);
-    return { startedAt: startAt, durationMs: loadMs, drainMs, stopReason: this.stopReason, errorDetails: this.errorDetails, cutIterations: this.cutIterations };
+    const http = { ...this.ctx.http, retries: this.client.stats().retries - this.setupRetries };
+    return { startedAt: startAt, durationMs: loadMs, drainMs, stopReason: this.stopReason, errorDetails: this.errorDetails, cutIterations: this.cutIterations, http };
   }
 
   /** Stop sending; in-flight requests get a short grace, then are aborted. */

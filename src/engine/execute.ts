@@ -1,5 +1,6 @@
 // Runs a plan in this thread or across worker threads and returns the merged figures.
 // Both paths feed one Aggregator through the same interval fold, so one thread and N give one result.
+import { mergeFacts } from './http-facts.js';
 import { Worker } from 'node:worker_threads';
 import { RunError } from '../errors.js';
 import type { AbortJudge, Plan, SloSpec, Vars } from '../types.js';
@@ -174,7 +175,8 @@ export function executeInWorkers(plan: Plan, job: WorkersJob, workers: number, o
       const stopReason = parts.find((p) => p.stopReason)?.stopReason;
       const errorDetails = Object.assign({}, ...parts.map((p) => p.errorDetails)) as Record<string, string>;
       const cutIterations = parts.reduce((sum, p) => sum + p.cutIterations, 0);
-      const engine: EngineResult = { startedAt: startAt, durationMs, drainMs, stopReason, errorDetails, cutIterations };
+      const http = mergeFacts(parts.flatMap((p) => (p.http ? [p.http] : [])));
+      const engine: EngineResult = { startedAt: startAt, durationMs, drainMs, stopReason, errorDetails, cutIterations, ...(http ? { http } : {}) };
       return { summary: agg.summarize(durationMs), engine, abortedBy };
     } finally {
       await Promise.all(threads.map((t) => t.terminate()));

@@ -3,8 +3,11 @@
 // closure per request. A closed-model user reuses one IterationRun for all its iterations.
 import type { Failure, Flow, RequestStep, ResponseView, Step, Vars } from '../types.js';
 import type { Aggregator } from '../metrics/aggregator.js';
-import { parseRawHeaders, type HttpTransport, type HttpOutcome, type OutcomeReceiver } from './http.js';
-import { UNSENT } from './transport-types.js';
+import type { HttpFacts } from './http-facts.js';
+import { CookieJar, setCookies } from './cookies.js';
+import { followRedirect, isRedirect, locationOf } from './redirect.js';
+import type { RequestSpec } from '../types.js';
+import { parseRawHeaders, UNSENT, type HttpTransport, type HttpOutcome, type OutcomeReceiver } from './transport-types.js';
 
 export interface IterationContext {
   client: HttpTransport;
@@ -21,6 +24,14 @@ export interface IterationContext {
    * target) and requests the generator could not send (out of file descriptors)
    */
   sends: { reached: number; unsent: number };
+  /** protocol per endpoint, redirects followed (http-facts.ts) */
+  http: HttpFacts;
+  /** the target URL (no trailing slash): relative step paths are resolved against it for cookies and redirects */
+  target: string;
+  /** http.cookies: 'on' (a jar per iteration), 'keep' (per virtual user), 'off' */
+  cookies: 'on' | 'keep' | 'off';
+  /** http.redirects: how many to follow per request */
+  maxRedirects: number;
 }
 
 /** Told when an iteration has ended (all steps done, or cut short by a failure or a stop). */
@@ -42,6 +53,17 @@ export class IterationRun implements OutcomeReceiver {
   private intendedMs = 0;
   private sentMs = 0;
   private thinkTimer: NodeJS.Timeout | null = null;
+  /** this user's cookies: created when a response first sets one */
+  private jar: CookieJar | null = null;
+  /** the request in flight (kept to follow a redirect), its absolute URL (worked out only when needed), the step's own cookie header */
+  private spec: RequestSpec | null = null;
+  private absoluteUrl = '';
+  private ownCookie: string | undefined;
+  /** redirects followed for the request in flight, and the URLs it went through (loop detection) */
+  private hops = 0;
+  private visited: string[] | null = null;
+  /** the first hop's write: the step's service time starts there */
+  private firstWrittenMs = NaN;
   /** bound once, so a think step schedules no new closure */
   private readonly afterThink = (): void => {
     if (this.thinkTimer) this.ctx.timers.delete(this.thinkTimer);
@@ -67,6 +89,8 @@ export class IterationRun implements OutcomeReceiver {
     this.index = 0;
     this.completed = false;
     this.lastFailure = null;
+    // k6's rule: each iteration starts with an empty jar, unless http.cookies: keep.
+    if (this.ctx.cookies !== 'keep') this.jar = null;
     this.runStep();
   }
 
@@ -84,6 +108,14 @@ export class IterationRun implements OutcomeReceiver {
       return this.finish(false);
     }
     this.ctx.sends.reached++;
+    const protocols = this.ctx.http.protocols;
+    if (protocols[step.endpoint] !== outcome.protocol && outcome.protocol !== '') protocols[step.endpoint] = outcome.protocol;
+    if (outcome.error === null) {
+      if (this.ctx.cookies !== 'off') this.keepCookies(outcome);
+      if (this.ctx.maxRedirects > 0 && isRedirect(outcome.status) && this.follow(step, outcome)) return;
+    }
+    // Service time of a redirected step runs from its first write: every hop is part of it.
+    const writtenMs = this.hops > 0 ? this.takeFirstWrite(outcome.writtenMs) : outcome.writtenMs;
     if (outcome.error === 'interrupted') {
       // Cut by a stop of the run: recorded (its latency, the time until the cut, is a lower bound),
       // never discarded, so the report accounts for every request sent.
@@ -92,9 +124,12 @@ export class IterationRun implements OutcomeReceiver {
     }
     const failure = outcome.error === null ? verify(this.ctx, step, outcome, this.vars) : null;
     const error = outcome.error ?? failure?.kind ?? null;
+    if (failure !== null && outcome.encoding !== null) {
+      this.ctx.noteError('check', `${describeStep(this.ctx, step)}: "${failure.check}" failed on a ${outcome.encoding}-encoded body that was not decoded (http.compression: false)`);
+    }
     if (outcome.error !== null && outcome.errorDetail) this.ctx.noteError(outcome.error, outcome.errorDetail);
     // Service time from the write to the socket: the wait for a free connection is latency, not service.
-    this.ctx.aggregator.record(step.endpoint, this.intendedMs, outcome.writtenMs, endMs, outcome.status, error, failure);
+    this.ctx.aggregator.record(step.endpoint, this.intendedMs, writtenMs, endMs, outcome.status, error, failure);
     if (outcome.error !== null) this.lastFailure = outcome.errorDetail ?? outcome.error;
     else if (failure !== null) this.lastFailure = `${failure.check} (got status ${outcome.status})`;
     // A transport error, or a failed step whose captures later steps need, ends the iteration: the
@@ -119,6 +154,79 @@ export class IterationRun implements OutcomeReceiver {
     this.send(step);
   }
 
+  /** Keep the cookies a response set, for this user's next requests. */
+  private keepCookies(outcome: HttpOutcome): void {
+    const cookies = setCookies(outcome.rawHeaders);
+    if (cookies === null) return;
+    (this.jar ??= new CookieJar()).store(this.url, cookies);
+  }
+
+  /** The absolute URL of the request in flight (a relative step path resolved against the target). */
+  private get url(): string {
+    if (this.absoluteUrl === '' && this.spec !== null) {
+      const path = this.spec.path;
+      this.absoluteUrl = path.charCodeAt(0) === 47 /* '/' */ ? this.ctx.target + path : path;
+    }
+    return this.absoluteUrl;
+  }
+
+  private set url(url: string) {
+    this.absoluteUrl = url;
+  }
+
+  /**
+   * A redirect to follow: send the next hop and return true. False when it is not followed (no usable
+   * Location, or the budget spent: the 3xx is the step's response). A loop ends the step as 'redirect'.
+   */
+  private follow(step: RequestStep, outcome: HttpOutcome): boolean {
+    if (this.hops >= this.ctx.maxRedirects) return false;
+    const location = locationOf(outcome.rawHeaders);
+    const next = location === null || this.spec === null ? null : followRedirect(this.spec, outcome.status, location, this.url);
+    if (next === null) return false;
+    if (this.hops === 0) this.firstWrittenMs = outcome.writtenMs;
+    const visited = (this.visited ??= [this.url]);
+    if (visited.includes(next.url)) {
+      const endMs = this.ctx.now();
+      this.ctx.noteError('redirect', `redirect loop: ${describeStep(this.ctx, step)} came back to a URL it had been redirected from after ${this.hops + 1} redirect${this.hops === 0 ? '' : 's'}`);
+      this.ctx.aggregator.record(step.endpoint, this.intendedMs, this.firstWrittenMs, endMs, outcome.status, 'redirect', null);
+      this.lastFailure = 'redirect loop';
+      this.resetHops();
+      this.finish(false);
+      return true;
+    }
+    visited.push(next.url);
+    this.hops++;
+    this.ctx.http.redirects[step.endpoint] = (this.ctx.http.redirects[step.endpoint] ?? 0) + 1;
+    if (new URL(next.url).origin === new URL(this.url).origin && this.ownCookie !== undefined) next.spec.headers.cookie = this.ownCookie;
+    this.url = next.url;
+    this.dispatch(next.spec, step.readBody);
+    return true;
+  }
+
+  private takeFirstWrite(lastWrittenMs: number): number {
+    const first = this.firstWrittenMs;
+    this.resetHops();
+    return Number.isNaN(first) ? lastWrittenMs : first;
+  }
+
+  private resetHops(): void {
+    this.hops = 0;
+    this.visited = null;
+    this.firstWrittenMs = NaN;
+  }
+
+  /** Send `spec` (a step's request, or a redirect hop), with this user's cookies for its URL. */
+  private dispatch(spec: RequestSpec, readBody: boolean): void {
+    this.spec = spec;
+    const jar = this.jar;
+    if (jar !== null) {
+      const cookies = jar.header(this.url);
+      if (cookies !== '') spec.headers.cookie = spec.headers.cookie ? `${spec.headers.cookie}; ${cookies}` : cookies;
+    }
+    this.sentMs = this.ctx.now();
+    this.ctx.client.send(spec, readBody, this, this.sentMs);
+  }
+
   private send(step: RequestStep): void {
     let spec;
     try {
@@ -129,13 +237,17 @@ export class IterationRun implements OutcomeReceiver {
       this.ctx.aggregator.record(step.endpoint, this.intendedMs, NaN, now, 0, 'other', null);
       return this.finish(false);
     }
-    this.sentMs = this.ctx.now();
-    this.ctx.client.send(spec, step.readBody, this, this.sentMs);
+    // The absolute URL matters only to the jar and to redirects: worked out when they need it.
+    this.absoluteUrl = '';
+    if (this.ctx.maxRedirects > 0) this.ownCookie = spec.headers.cookie;
+    this.dispatch(spec, step.readBody);
   }
 
   private finish(completed: boolean): void {
     this.completed = completed;
     this.vars = NO_VARS;
+    this.spec = null;
+    if (this.hops > 0) this.resetHops();
     this.owner.iterationDone(this);
   }
 }

@@ -1,5 +1,13 @@
 // One keep-alive connection of the lean client: a `net` socket, one native llhttp parser reused for
-// every response on it, and at most one request in flight (no pipelining).
+// every response on it, and one request in flight — or, with http.pipelining: N (a benchmark mode), up
+// to N idempotent requests written back to back, answered in order. The responses one read completes
+// are acted on together, their follow-up requests written in one corked batch.
+//
+// A keep-alive connection the server has closed while it sat idle is found out only when a request is
+// written to it: it ends with no response byte. Such a request — idempotent, on a *reused* connection,
+// not yet retried — goes back to the pool for one more try on a fresh connection (as browsers and
+// undici do), counted as a retry, never hidden. A server's `Keep-Alive: timeout=N` hint is kept: the
+// pool retires a connection idle for longer before it would reuse it.
 //
 // Completion and failure are acted on only after the parser has returned (never inside one of its
 // callbacks): the receiver of an outcome may send the next request at once, and bytes that follow a
@@ -19,6 +27,30 @@ export interface ConnectionOwner {
   outOfDescriptors(connection: LeanConnection, exchange: LeanExchange | null, err: Error): void;
   /** the socket connected (a request written now goes out at once) */
   connectionOpened(connection: LeanConnection): void;
+  /** `exchange` was lost with its reused connection before any response byte: send it once more, fresh */
+  retry(exchange: LeanExchange): void;
+}
+
+/** The connect did not complete within the connect timeout: a 'connect' error, as undici's is. */
+export class ConnectTimeoutError extends Error {
+  readonly code = 'UND_ERR_CONNECT_TIMEOUT';
+  constructor(
+    readonly address: string,
+    readonly port: number,
+    ms: number,
+  ) {
+    super(`connect timed out after ${ms} ms at ${address}:${port}`);
+  }
+}
+
+/** How a connection is set up (per origin). */
+export interface ConnectionOptions {
+  host: string;
+  port: number;
+  /** give up a connect after this long (a 'connect' error) */
+  connectTimeoutMs: number;
+  /** llhttp's response-head limit, bytes (0: node's default, 16 KB) */
+  maxHeaderSize: number;
 }
 
 /**
@@ -54,23 +86,45 @@ export class LeanConnection implements Carrier {
   private readonly socket: Socket;
   private parser: NativeParser | null;
   private current: LeanExchange | null = null;
-  /** a response completed during the parser call now returning */
+  /** pipelined requests written after `current`, oldest first (null until pipelining is used) */
+  private behind: LeanExchange[] | null = null;
+  /** a response completed during the parser call now returning, and any completed after it (pipelining) */
   private completed: LeanExchange | null = null;
+  private moreCompleted: LeanExchange[] | null = null;
+  /** true while in the pool's list of pipelined connections with room for another request */
+  inSpare = false;
   /** false after `Connection: close`, an upgrade or an unsolicited response */
   private reusable = true;
   /** inside a 1xx interim response, which is skipped */
   private interim = false;
   /** header pairs the parser flushed before the head was complete (very many headers) */
   private flushedHeaders: string[] | null = null;
+  /** responses completed on this connection: a request on it after the first is on a reused connection */
+  private served = 0;
+  /** the server's `Keep-Alive: timeout=N` hint, ms (Infinity: none given) */
+  keepAliveMs = Infinity;
+  /** clock reading when it last became idle (set by the pool) */
+  idleSince = 0;
+  private connectTimer: NodeJS.Timeout | null = null;
+  private readonly host: string;
+  private readonly port: number;
 
   constructor(
-    private readonly host: string,
-    private readonly port: number,
+    options: ConnectionOptions,
     private readonly owner: ConnectionOwner,
   ) {
-    this.parser = allocParser();
+    const { host, port } = options;
+    this.host = host;
+    this.port = port;
+    this.parser = allocParser(options.maxHeaderSize);
     this.bindParser(this.parser);
     this.socket = net.connect({ host, port, noDelay: true });
+    const connectMs = options.connectTimeoutMs;
+    this.connectTimer = setTimeout(() => {
+      this.connectTimer = null;
+      if (!this.connected && !this.closed) this.lose(new ConnectTimeoutError(host, port, connectMs));
+    }, connectMs);
+    this.connectTimer.unref();
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
     // Once connected, llhttp reads straight from the socket's handle (as node:http's server does):
     // no stream, no 'data' event, no Buffer per read. End and errors still come as socket events.
@@ -85,10 +139,10 @@ export class LeanConnection implements Carrier {
    * then starts at the connect, as undici's does (undici writes only on a connected socket).
    */
   start(exchange: LeanExchange): void {
-    this.current = exchange;
+    if (this.current === null) this.current = exchange;
+    else (this.behind ??= []).push(exchange);
     exchange.carrier = this;
     const request = exchange.request;
-    exchange.request = '';
     if (this.connected) exchange.markWritten();
     else this.unsent = request;
     this.socket.write(request);
@@ -97,18 +151,48 @@ export class LeanConnection implements Carrier {
   /** The exchange gave up (deadline, stop): the response may still come, so the connection goes. */
   abandon(exchange: LeanExchange): void {
     if (this.current === exchange) this.current = null;
+    else if (this.behind !== null) {
+      const at = this.behind.indexOf(exchange);
+      if (at >= 0) this.behind.splice(at, 1);
+    }
     this.retire();
   }
 
+  /** requests written and not yet answered */
+  get outstanding(): number {
+    return (this.current === null ? 0 : 1) + (this.behind?.length ?? 0);
+  }
+
+  /**
+   * May `exchange` be pipelined behind what is outstanding, `depth` deep at most? Only an idempotent
+   * request, behind idempotent ones, on a connected socket that has not been told to close.
+   */
+  canPipeline(exchange: LeanExchange, depth: number): boolean {
+    if (this.current === null) return !this.closed;
+    return exchange.idempotent && this.current.idempotent && this.connected && this.reusable && !this.closed && this.outstanding < depth;
+  }
+
   /** Close for good; tells the pool at once, so a replacement can open before the close completes. */
+  /** still connecting: a request given up now timed out connecting */
+  get connecting(): boolean {
+    return !this.connected && !this.closed;
+  }
+
   retire(): void {
     if (this.closed) return;
     this.closed = true;
+    this.clearConnectTimer();
     this.socket.destroy();
     this.owner.connectionGone(this);
   }
 
+  private clearConnectTimer(): void {
+    if (this.connectTimer !== null) clearTimeout(this.connectTimer);
+    this.connectTimer = null;
+  }
+
   private onConnect(): void {
+    this.clearConnectTimer();
     this.connected = true;
     this.unsent = null;
     this.owner.connectionOpened(this);
@@ -157,8 +241,9 @@ export class LeanConnection implements Carrier {
       this.interim = true; // 100 Continue, 103 Early Hints: the real response follows
       return 0;
     }
-    exchange.onHeaders(status, raw);
+    exchange.onHead(status, raw);
     if (!keepAlive || upgrade) this.reusable = false;
+    else this.keepAliveMs = keepAliveHint(raw, this.keepAliveMs);
     return exchange.isHead ? 1 : 0;
   }
 
@@ -169,9 +254,11 @@ export class LeanConnection implements Carrier {
     }
     const exchange = this.current;
     if (exchange === null) return;
-    this.current = null;
+    const behind = this.behind;
+    this.current = behind !== null && behind.length > 0 ? behind.shift()! : null;
     exchange.carrier = null;
-    this.completed = exchange;
+    if (this.completed === null) this.completed = exchange;
+    else (this.moreCompleted ??= []).push(exchange);
   }
 
   private onData(chunk: Buffer): void {
@@ -191,10 +278,25 @@ export class LeanConnection implements Carrier {
       return;
     }
     this.completed = null;
-    // Free (or replace) the connection before the outcome: the receiver may send again at once.
-    if (this.reusable && !this.closed) this.owner.connectionFree(this);
-    else this.retire();
-    exchange.complete();
+    const more = this.moreCompleted;
+    if (more === null) {
+      this.served++;
+      // Free (or replace) the connection before the outcome: the receiver may send again at once.
+      if (this.reusable && !this.closed) this.owner.connectionFree(this);
+      else if (this.current === null) this.retire();
+      exchange.complete();
+      return;
+    }
+    // Several pipelined responses in one read: their follow-up requests go out in one write.
+    this.moreCompleted = null;
+    this.served += 1 + more.length;
+    this.socket.cork();
+    for (const done of [exchange, ...more]) {
+      if (this.reusable && !this.closed) this.owner.connectionFree(this);
+      done.complete();
+    }
+    this.socket.uncork();
+    if (!this.reusable && this.current === null) this.retire();
   }
 
   /** FIN from the target: it may end a read-until-close body, or cut a response short. */
@@ -212,6 +314,8 @@ export class LeanConnection implements Carrier {
   private lose(err: Error | null): void {
     const exchange = this.current;
     this.current = null;
+    const behind = this.behind;
+    this.behind = null;
     if (err !== null && !this.connected && !this.closed && isGeneratorLimit(err)) {
       // No socket, so nothing was sent: the request goes back to the pool, which backs off.
       if (exchange !== null) {
@@ -223,8 +327,20 @@ export class LeanConnection implements Carrier {
       return this.retire();
     }
     this.retire();
+    // Pipelined requests behind the lost one got no byte of their response: each idempotent one (all
+    // of them, by canPipeline) goes once more on a fresh connection, counted as a retry.
+    if (behind !== null) {
+      for (const follower of behind) {
+        follower.carrier = null;
+        if (follower.done) continue;
+        if (follower.retriable) this.owner.retry(follower);
+        else follower.fail(this.lossReason(err, false));
+      }
+    }
     if (exchange === null) return;
     exchange.carrier = null;
+    // Written to a reused connection the server had closed (it never answered a byte): once more, fresh.
+    if (this.served > 0 && !exchange.responseStarted && exchange.retriable && !exchange.done && isStaleLoss(err)) return this.owner.retry(exchange);
     exchange.fail(this.lossReason(err, exchange.responseStarted));
   }
 
@@ -238,10 +354,35 @@ export class LeanConnection implements Carrier {
   }
 
   private onClose(): void {
+    this.clearConnectTimer();
     this.lose(null);
     // Outside any parser call now ('close' comes on a later tick than the destroy): safe to recycle.
     const parser = this.parser;
     this.parser = null;
     if (parser !== null) releaseParser(parser);
   }
+}
+
+/** A loss that says the server closed the connection (FIN, reset, broken pipe), not a local fault. */
+function isStaleLoss(err: Error | null): boolean {
+  if (err === null) return true;
+  const code = (err as { code?: string }).code;
+  return code !== undefined && RESET_CODES.has(code);
+}
+
+/**
+ * The `timeout=N` of a response's Keep-Alive header, ms, as the idle time after which the connection is
+ * retired (a second less than the hint, as undici's threshold, but at least half of it); else `prior`.
+ */
+export function keepAliveHint(raw: ReadonlyArray<string>, prior: number): number {
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!;
+    // 'Connection' has 10 letters too: the first letter is checked before anything is allocated.
+    if (name.length !== 10 || (name.charCodeAt(0) | 0x20) !== 0x6b /* k */ || name.toLowerCase() !== 'keep-alive') continue;
+    const match = /(?:^|[,;\s])timeout\s*=\s*(\d+)/i.exec(raw[i + 1]!);
+    if (match === null) return prior;
+    const ms = Number(match[1]) * 1000;
+    return ms - Math.min(1000, ms / 2);
+  }
+  return prior;
 }

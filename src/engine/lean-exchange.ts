@@ -1,85 +1,41 @@
-// One request of the lean client, from send to outcome: the serialised request, the response as it
-// arrives, the deadline bookkeeping, and the outcome itself (the receiver is handed this object, so
-// no outcome object is built per request).
-import type { ErrorKind } from '../types.js';
-import { classifyError, describeError, isGeneratorLimit } from './classify.js';
-import { InterruptedError, MAX_KEPT_BODY_BYTES, UNSENT, type HttpOutcome, type OutcomeReceiver } from './transport-types.js';
+// One request of the lean HTTP/1.1 codec: the exchange core (exchange.ts) plus what the lean wire needs
+// — the serialised request, the connection carrying it, and whether it may be retried once on a fresh
+// connection when a reused keep-alive connection turns out to have been closed by the server.
+import { ExchangeCore, type ExchangeOwner } from './exchange.js';
+import type { OutcomeReceiver } from './transport-types.js';
 
-export { MAX_KEPT_BODY_BYTES };
-
-export interface ExchangeOwner {
-  settled(exchange: LeanExchange): void;
-  /** the client's clock */
-  clock(): number;
-}
+export type { ExchangeOwner };
 
 /** What an exchange knows of the connection carrying it: enough to give up on it. */
 export interface Carrier {
   abandon(exchange: LeanExchange): void;
 }
 
-export class LeanExchange implements HttpOutcome {
-  status = 0;
-  rawHeaders: ReadonlyArray<Buffer | string> | null = null;
-  body: string | null = null;
-  error: ErrorKind | typeof UNSENT | null = null;
-  errorDetail: string | null = null;
-  writtenMs = NaN;
-  done = false;
-  /** true once the first byte of the response arrived: a connection lost after it cut the response short */
-  responseStarted = false;
-  /** the serialised request until a connection writes it; '' afterwards */
+export class LeanExchange extends ExchangeCore {
+  /** the serialised request; kept until the exchange settles (a retry writes it again) */
   request: string | Buffer = '';
   /** the connection carrying it, while it does */
   carrier: Carrier | null = null;
-  /** neighbours in the client's in-flight list (send order = deadline order) */
-  prev: LeanExchange | null = null;
-  next: LeanExchange | null = null;
-  private chunks: Buffer[] | null;
-  private keptBytes = 0;
+  /** an idempotent request not yet retried: it may go once more on a fresh connection */
+  retriable: boolean;
+  /** GET, HEAD, PUT, DELETE, OPTIONS, TRACE: may be retried, and pipelined */
+  readonly idempotent: boolean;
+  declare prev: LeanExchange | null;
+  declare next: LeanExchange | null;
 
   constructor(
-    readonly deadline: number,
+    deadline: number,
     readBody: boolean,
     readonly isHead: boolean,
-    private readonly receiver: OutcomeReceiver,
-    private readonly owner: ExchangeOwner,
+    idempotent: boolean,
+    receiver: OutcomeReceiver,
+    owner: ExchangeOwner,
+    decode: boolean,
   ) {
-    this.chunks = readBody ? [] : null;
-  }
-
-  /** The request went out on a connected socket: its service time starts now. */
-  markWritten(): void {
-    this.writtenMs = this.owner.clock();
-  }
-
-  onHeaders(status: number, rawHeaders: ReadonlyArray<string>): void {
-    this.status = status;
-    this.rawHeaders = rawHeaders;
-  }
-
-  onBody(chunk: Buffer): void {
-    const chunks = this.chunks;
-    if (chunks === null) return; // consumed, not kept
-    this.keptBytes += chunk.length;
-    if (this.keptBytes > MAX_KEPT_BODY_BYTES) this.chunks = null;
-    else chunks.push(chunk);
-  }
-
-  complete(): void {
-    const chunks = this.chunks;
-    // One chunk (the usual case) decodes without a copy; several are joined once.
-    if (chunks) this.body = chunks.length === 1 ? chunks[0]!.toString('utf8') : chunks.length === 0 ? '' : Buffer.concat(chunks).toString('utf8');
-    this.settle();
-  }
-
-  fail(err: Error): void {
-    if (this.done) return;
-    const context = { responseStarted: this.responseStarted };
-    this.body = null;
-    this.error = err instanceof InterruptedError ? 'interrupted' : isGeneratorLimit(err) ? UNSENT : classifyError(err, context);
-    this.errorDetail = describeError(err, context);
-    this.settle();
+    super(deadline, readBody, receiver, owner, decode);
+    this.retriable = idempotent;
+    this.idempotent = idempotent;
+    this.protocol = 'h1';
   }
 
   /** Give up on the exchange (deadline, stop): its connection, if any, is destroyed, then it fails with `reason`. */
@@ -91,15 +47,7 @@ export class LeanExchange implements HttpOutcome {
     this.fail(reason);
   }
 
-  private settle(): void {
-    if (this.done) return;
-    this.done = true;
-    this.chunks = null;
+  protected override settling(): void {
     this.request = '';
-    this.owner.settled(this);
-    this.receiver.onOutcome(this);
-    // The receiver has read what it needs; let the response's buffers go with the next scavenge.
-    this.rawHeaders = null;
-    this.body = null;
   }
 }

@@ -1,21 +1,24 @@
 // The lean HTTP/1.1 client for plain-http targets: keep-alive `net` sockets, node's native llhttp
 // parser, one write per request, and nothing per request beyond one small object. Same contract as
-// undici's HttpClient (http.ts): it never rejects, every outcome comes back as data, same error kinds.
+// undici-client.ts: it never rejects, every outcome comes back as data, same error kinds — both share
+// the exchange core (exchange.ts) and the request check (request-check.ts).
 //
 // Deadlines are total (headers and body) and cost no timer per request: every request sent with one
 // client has the same timeout, so deadlines expire in send order, and one sweep gives up on the
 // overdue. An overdue request's connection is destroyed (its response could still arrive later and be
-// taken for the next request's) and replaced on demand.
+// taken for the next request's) and replaced on demand. A request whose deadline passed while its
+// connection was still connecting failed to connect ('connect'), not to answer.
 //
 // An absolute https:// step URL (rare: the target itself is http) is handed to an undici client.
 import type { RequestSpec } from '../types.js';
-import { HttpClient } from './http.js';
-import { LeanExchange, type ExchangeOwner } from './lean-exchange.js';
-import { OriginPool } from './lean-pool.js';
+import { UndiciClient } from './undici-client.js';
+import { LeanExchange } from './lean-exchange.js';
+import { MAX_CONNECTING, OriginPool } from './lean-pool.js';
+import { ConnectTimeoutError, type LeanConnection } from './lean-connection.js';
 import { InFlight } from './in-flight.js';
 import { serializeRequest } from './lean-request.js';
-import { absoluteUrl } from './request-check.js';
-import { DeadlineError, InterruptedError, type HttpClientOptions, type HttpTransport, type OutcomeReceiver } from './transport-types.js';
+import { absoluteUrl, isIdempotent, joinTarget, targetBase } from './request-check.js';
+import { DeadlineError, InterruptedError, MAX_CONNECT_TIMEOUT_MS, type HttpClientOptions, type HttpTransport, type OutcomeReceiver, type TransportStats } from './transport-types.js';
 
 interface Origin {
   pool: OriginPool;
@@ -23,14 +26,18 @@ interface Origin {
   host: string;
 }
 
-export class LeanHttpClient implements HttpTransport, ExchangeOwner {
+export class LeanHttpClient implements HttpTransport {
   private readonly origins = new Map<string, Origin>();
   private readonly targetOrigin: Origin;
   private readonly targetUrl: URL;
-  /** a target's path prefix (http://host/api → /api), put before every relative step path */
+  /** a target's path prefix (http://host/api → /api) and query, joined to every relative step path */
   private readonly basePath: string;
+  private readonly baseQuery: string;
   private readonly flights: InFlight<LeanExchange>;
-  private tls: HttpClient | null = null;
+  private readonly decode: boolean;
+  private tls: UndiciClient | null = null;
+  /** retries counted by pools already closed */
+  private closedRetries = 0;
 
   constructor(
     target: string,
@@ -39,10 +46,11 @@ export class LeanHttpClient implements HttpTransport, ExchangeOwner {
   ) {
     this.targetUrl = new URL(target);
     if (this.targetUrl.protocol !== 'http:') throw new Error(`the lean HTTP client speaks plain http only, not ${this.targetUrl.protocol}`);
-    this.basePath = this.targetUrl.pathname.replace(/\/+$/, '');
+    ({ basePath: this.basePath, baseQuery: this.baseQuery } = targetBase(this.targetUrl));
+    this.decode = options.decode !== false;
     this.targetOrigin = this.originFor(this.targetUrl);
     // Giving up settles an exchange synchronously, which takes it off the list.
-    this.flights = new InFlight(options.timeoutMs, () => this.giveUpUntil(this.now(), () => new DeadlineError(this.options.timeoutMs)));
+    this.flights = new InFlight(options.timeoutMs, () => this.giveUpUntil(this.now(), (ex) => this.overdueReason(ex)));
   }
 
   get inFlight(): number {
@@ -61,12 +69,13 @@ export class LeanHttpClient implements HttpTransport, ExchangeOwner {
       }
     }
     if (url !== null && url.protocol !== 'http:') return this.tlsClient().send(spec, readBody, receiver, sentMs);
-    const exchange = new LeanExchange(sentMs + this.options.timeoutMs, readBody, spec.method === 'HEAD', receiver, this);
+    const method = spec.method;
+    const exchange = new LeanExchange(sentMs + this.options.timeoutMs, readBody, method === 'HEAD', isIdempotent(method), receiver, this, this.decode);
     this.flights.add(exchange);
     if (invalid !== null) return exchange.fail(invalid);
     const origin = url === null ? this.targetOrigin : this.originFor(url);
     try {
-      exchange.request = serializeRequest(spec, url === null ? this.basePath + spec.path : url.pathname + url.search, origin.host);
+      exchange.request = serializeRequest(spec, url === null ? joinTarget(this.basePath, this.baseQuery, spec.path) : url.pathname + url.search, origin.host);
     } catch (err) {
       return exchange.fail(err as Error);
     }
@@ -88,10 +97,19 @@ export class LeanHttpClient implements HttpTransport, ExchangeOwner {
     this.flights.stopSweeping();
     // Anything still in flight now was cut by the end of the run, not by the target.
     this.giveUpAll(() => new InterruptedError());
-    for (const origin of this.origins.values()) origin.pool.destroy();
+    for (const origin of this.origins.values()) {
+      this.closedRetries += origin.pool.retries;
+      origin.pool.destroy();
+    }
     this.origins.clear();
     await this.tls?.close();
     this.tls = null;
+  }
+
+  stats(): TransportStats {
+    let retries = this.closedRetries + (this.tls?.stats().retries ?? 0);
+    for (const origin of this.origins.values()) retries += origin.pool.retries;
+    return { client: 'lean', retries };
   }
 
   clock(): number {
@@ -103,7 +121,16 @@ export class LeanHttpClient implements HttpTransport, ExchangeOwner {
     this.flights.remove(exchange);
   }
 
-  private giveUpAll(reason: () => Error): void {
+  private overdueReason(exchange: LeanExchange): Error {
+    const carrier = exchange.carrier as LeanConnection | null;
+    if (carrier !== null && carrier.connecting) {
+      const url = this.targetUrl;
+      return new ConnectTimeoutError(url.hostname, Number(url.port || 80), this.options.timeoutMs);
+    }
+    return new DeadlineError(this.options.timeoutMs);
+  }
+
+  private giveUpAll(reason: (ex: LeanExchange) => Error): void {
     this.giveUpUntil(Infinity, reason);
   }
 
@@ -112,11 +139,11 @@ export class LeanHttpClient implements HttpTransport, ExchangeOwner {
    * In that order, a connection retired for its overdue request cannot hand an equally overdue
    * waiting request to a fresh connection and so put it on the wire.
    */
-  private giveUpUntil(until: number, reason: () => Error): void {
+  private giveUpUntil(until: number, reason: (ex: LeanExchange) => Error): void {
     for (const onWire of [false, true]) {
       for (let ex = this.flights.oldest; ex !== null && ex.deadline <= until; ) {
         const next = ex.next;
-        if ((ex.carrier !== null) === onWire) ex.giveUp(reason());
+        if ((ex.carrier !== null) === onWire) ex.giveUp(reason(ex));
         ex = next;
       }
     }
@@ -125,15 +152,17 @@ export class LeanHttpClient implements HttpTransport, ExchangeOwner {
   private originFor(url: URL): Origin {
     let origin = this.origins.get(url.origin);
     if (origin === undefined) {
-      const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1'); // [::1] → ::1
+      const host = url.hostname.replace(/^\[(.*)\]$/, '$1'); // [::1] → ::1
       const port = Number(url.port || 80);
-      origin = { pool: new OriginPool(hostname, port, Math.max(1, this.options.connections), this.options.onGeneratorLimit), host: url.host };
+      const connection = { host, port, connectTimeoutMs: Math.min(this.options.timeoutMs, MAX_CONNECT_TIMEOUT_MS), maxHeaderSize: this.options.maxHeaderSize ?? 0 };
+      const depth = Math.max(1, this.options.pipelining ?? 1);
+      origin = { pool: new OriginPool(connection, Math.max(1, this.options.connections), this.now, this.options.onGeneratorLimit, MAX_CONNECTING, depth), host: url.host };
       this.origins.set(url.origin, origin);
     }
     return origin;
   }
 
-  private tlsClient(): HttpClient {
-    return (this.tls ??= new HttpClient(this.targetUrl.href, this.options, this.now));
+  private tlsClient(): UndiciClient {
+    return (this.tls ??= new UndiciClient(this.targetUrl.href, this.options, this.now));
   }
 }

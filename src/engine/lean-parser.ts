@@ -50,10 +50,11 @@ export function parserAvailable(): boolean {
 const spare: NativeParser[] = [];
 const MAX_SPARE = 256;
 
-export function allocParser(): NativeParser {
+/** `maxHeaderSize`: the response head's limit in bytes (0: node's default, 16 KB). */
+export function allocParser(maxHeaderSize = 0): NativeParser {
   const parser = spare.pop() ?? new HTTPParser!();
-  // 0: node's default header size limit (16 KB); 0: strict, no leniency.
-  parser.initialize(HTTPParser!.RESPONSE, {}, 0, 0);
+  // 0: strict, no leniency.
+  parser.initialize(HTTPParser!.RESPONSE, {}, maxHeaderSize, 0);
   return parser;
 }
 

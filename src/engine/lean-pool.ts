@@ -9,11 +9,17 @@
 // has: the request that could not get a socket waits for one of them, no new socket is tried until a
 // back-off has passed (doubling, up to 2 s), and only with no connection at all are requests given up
 // as 'unsent' (the generator's limit, never the target's fault). No retry loop can spin the event loop.
+//
+// Connections open progressively: at most MAX_CONNECTING connects are under way at once (the rest of
+// the requests wait for them), so 2,000 users starting together do not overflow the server's listen
+// queue. A free connection idle for longer than its server's Keep-Alive hint is retired, not reused.
 import { describeGeneratorLimit, errorCode } from './classify.js';
-import { LeanConnection, type ConnectionOwner } from './lean-connection.js';
+import { LeanConnection, type ConnectionOptions, type ConnectionOwner } from './lean-connection.js';
 import type { LeanExchange } from './lean-exchange.js';
 
 const FIRST_BACKOFF_MS = 100;
+/** connects under way at once, per origin */
+export const MAX_CONNECTING = 64;
 const MAX_BACKOFF_MS = 2000;
 
 export class OriginPool implements ConnectionOwner {
@@ -26,47 +32,77 @@ export class OriginPool implements ConnectionOwner {
   /** how many connections may be open: `max`, or fewer after the generator ran out of descriptors */
   private limit: number;
   private backoffMs = FIRST_BACKOFF_MS;
-  private retry: NodeJS.Timeout | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
   /** the descriptor error, while no connection can be had (requests are then given up at once) */
   private starved: Error | null = null;
+  /** connections whose connect is under way */
+  private readonly connecting = new Set<LeanConnection>();
+  /** requests sent once more on a fresh connection after their reused one was found closed */
+  retries = 0;
 
   constructor(
-    private readonly host: string,
-    private readonly port: number,
+    private readonly connection: ConnectionOptions,
     private readonly max: number,
+    private readonly now: () => number,
     /** told when the generator ran out of file descriptors (a one-line message) */
     private readonly onGeneratorLimit?: (detail: string) => void,
+    private readonly maxConnecting = MAX_CONNECTING,
+    /** http.pipelining: idempotent requests in flight per connection (1: no pipelining) */
+    private readonly depth = 1,
   ) {
     this.limit = max;
   }
 
+  /** pipelined connections with room for another request (depth > 1 only) */
+  private readonly spare: LeanConnection[] = [];
+
   submit(exchange: LeanExchange): void {
-    const free = this.idle.pop();
-    if (free !== undefined) return free.start(exchange);
-    if (this.connections.size < this.limit) return this.open().start(exchange);
+    const free = this.freeConnection();
+    if (free !== null) return this.startOn(free, exchange);
+    if (this.depth > 1 && exchange.idempotent) {
+      const open = this.spareFor(exchange);
+      if (open !== null) return this.startOn(open, exchange);
+    }
+    if (this.canOpen()) return this.open().start(exchange);
     if (this.starved !== null && this.connections.size === 0) return exchange.fail(this.starved);
     this.queue.push(exchange);
   }
 
   connectionFree(connection: LeanConnection): void {
+    if (this.depth > 1) return this.pipelinedFree(connection);
     const next = this.nextWaiting();
-    if (next !== null) connection.start(next);
-    else this.idle.push(connection);
+    if (next !== null) return connection.start(next);
+    // The clock is read only for a connection whose server gave a Keep-Alive hint.
+    if (connection.keepAliveMs !== Infinity) connection.idleSince = this.now();
+    this.idle.push(connection);
   }
 
   connectionGone(connection: LeanConnection): void {
     this.connections.delete(connection);
+    this.connecting.delete(connection);
     const at = this.idle.indexOf(connection);
     if (at >= 0) this.idle.splice(at, 1);
-    if (this.destroyed || this.connections.size >= this.limit) return;
-    const next = this.nextWaiting();
-    if (next !== null) this.open().start(next);
+    if (this.destroyed) return;
+    this.openForWaiting();
   }
 
-  connectionOpened(): void {
+  connectionOpened(connection: LeanConnection): void {
+    this.connecting.delete(connection);
     this.starved = null;
     // A socket could be had again: the next one is tried soon (each failure doubles the wait again).
     if (this.limit < this.max) this.backoffMs = FIRST_BACKOFF_MS;
+    // Pipelining: requests that waited for the connect may now go behind the first one.
+    if (this.depth > 1 && connection.outstanding > 0) this.fill(connection);
+    this.openForWaiting();
+  }
+
+  retry(exchange: LeanExchange): void {
+    exchange.retriable = false;
+    this.retries++;
+    if (this.destroyed) return exchange.fail(new Error('client closed'));
+    // A fresh connection, not a reused one: the point is not to meet a stale socket again.
+    if (this.connections.size < this.limit) return this.open().start(exchange);
+    this.pushFront(exchange);
   }
 
   outOfDescriptors(connection: LeanConnection, exchange: LeanExchange | null, err: Error): void {
@@ -86,8 +122,8 @@ export class OriginPool implements ConnectionOwner {
   /** Close every connection; waiting requests are the client's to settle. */
   destroy(): void {
     this.destroyed = true;
-    if (this.retry) clearTimeout(this.retry);
-    this.retry = null;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
     for (const connection of [...this.connections]) connection.retire();
     this.queue = [];
     this.queueHead = 0;
@@ -95,19 +131,19 @@ export class OriginPool implements ConnectionOwner {
 
   /** After the back-off, one more connection may be tried (one at a time: each failure doubles the wait). */
   private scheduleRetry(): void {
-    if (this.retry !== null) return;
+    if (this.retryTimer !== null) return;
     const wait = this.backoffMs;
     this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs * 2);
-    this.retry = setTimeout(() => {
-      this.retry = null;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
       if (this.destroyed) return;
       this.limit = Math.min(this.max, this.connections.size + 1);
-      const next = this.connections.size < this.limit ? this.nextWaiting() : null;
+      const next = this.canOpen() ? this.nextWaiting() : null;
       if (next !== null) this.open().start(next);
       // Below the asked-for number still: try for one more after the next back-off (if it is needed then).
       if (this.limit < this.max) this.scheduleRetry();
     }, wait);
-    this.retry.unref();
+    this.retryTimer.unref();
   }
 
   private pushFront(exchange: LeanExchange): void {
@@ -116,9 +152,83 @@ export class OriginPool implements ConnectionOwner {
   }
 
   private open(): LeanConnection {
-    const connection = new LeanConnection(this.host, this.port, this);
+    const connection = new LeanConnection(this.connection, this);
     this.connections.add(connection);
+    this.connecting.add(connection);
     return connection;
+  }
+
+  /** Pipelining: a response came; fill the connection from the queue as far as it may take them. */
+  private pipelinedFree(connection: LeanConnection): void {
+    this.fill(connection);
+    if (connection.outstanding === 0) {
+      if (connection.keepAliveMs !== Infinity) connection.idleSince = this.now();
+      this.idle.push(connection);
+    } else this.offerSpare(connection);
+  }
+
+  /** Gives `connection` waiting requests as long as it can take them (FIFO: stops at one it cannot). */
+  private fill(connection: LeanConnection): void {
+    for (let next = this.nextWaiting(); next !== null; next = this.nextWaiting()) {
+      if (!connection.canPipeline(next, this.depth)) {
+        this.pushFront(next);
+        break;
+      }
+      connection.start(next);
+    }
+    if (connection.outstanding > 0) this.offerSpare(connection);
+  }
+
+  private startOn(connection: LeanConnection, exchange: LeanExchange): void {
+    connection.start(exchange);
+    if (this.depth > 1 && exchange.idempotent) this.offerSpare(connection);
+  }
+
+  private offerSpare(connection: LeanConnection): void {
+    if (connection.inSpare || connection.outstanding >= this.depth) return;
+    connection.inSpare = true;
+    this.spare.push(connection);
+  }
+
+  /** A pipelined connection that can take `exchange` now, or null (stale entries are dropped). */
+  private spareFor(exchange: LeanExchange): LeanConnection | null {
+    while (this.spare.length > 0) {
+      const connection = this.spare[this.spare.length - 1]!;
+      if (connection.canPipeline(exchange, this.depth) && connection.outstanding > 0) {
+        if (connection.outstanding + 1 >= this.depth) {
+          this.spare.pop();
+          connection.inSpare = false;
+        }
+        return connection;
+      }
+      this.spare.pop();
+      connection.inSpare = false;
+    }
+    return null;
+  }
+
+  private canOpen(): boolean {
+    return this.connections.size < this.limit && this.connecting.size < this.maxConnecting;
+  }
+
+  /** Opens connections for waiting requests, as far as the limits allow. */
+  private openForWaiting(): void {
+    while (this.canOpen()) {
+      const next = this.nextWaiting();
+      if (next === null) return;
+      this.open().start(next);
+    }
+  }
+
+  /** The warmest idle connection its server has not retired by now (Keep-Alive hint), or null. */
+  private freeConnection(): LeanConnection | null {
+    for (let free = this.idle.pop(); free !== undefined; free = this.idle.pop()) {
+      if (free.closed) continue;
+      if (free.outstanding > 0) continue; // pipelining: taken from the spare list meanwhile
+      if (free.keepAliveMs === Infinity || this.now() - free.idleSince < free.keepAliveMs) return free;
+      free.retire();
+    }
+    return null;
   }
 
   /** The oldest waiting request still wanted (one that expired while waiting is skipped here). */

@@ -2,7 +2,7 @@
 // step's headers, content-length, blank line, body. Checked first by request-check.ts, as undici's
 // requests are, so both clients send (or refuse) the same requests. Pure.
 import type { RequestSpec } from '../types.js';
-import { checkMethod, duplicateHost, DROP, encodePath, headerDisposition, HOST, LATIN1 } from './request-check.js';
+import { checkMethod, CONNECTION, duplicateHost, DROP, encodePath, headerDisposition, HOST, LATIN1 } from './request-check.js';
 
 export { InvalidRequestError } from './request-check.js';
 
@@ -17,8 +17,11 @@ const PAYLOAD_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 export function serializeRequest(spec: RequestSpec, path: string, host: string): string | Buffer {
   const method = spec.method;
   checkMethod(method);
-  let head = `${method} ${encodePath(path)} HTTP/1.1\r\n`;
-  let hostSet = false;
+  // The layout undici writes, byte for byte: request line, host, connection, the step's headers in
+  // order, content-length, blank line (test/wire-bytes.test.ts holds both clients to it).
+  let rest = '';
+  let hostValue: string | null = null;
+  let connection = 'keep-alive';
   /** a head with a Latin-1 header value goes out as Latin-1 bytes (as undici writes it), not UTF-8 */
   let latin1 = false;
   const headers = spec.headers;
@@ -31,12 +34,17 @@ export function serializeRequest(spec: RequestSpec, path: string, host: string):
     }
     if (disposition === DROP) continue; // the length is ours to state: a stale one would desynchronise the connection
     if (disposition === HOST) {
-      if (hostSet) throw duplicateHost();
-      hostSet = true;
+      if (hostValue !== null) throw duplicateHost();
+      hostValue = value;
+      continue;
     }
-    head += `${name}: ${value}\r\n`;
+    if (disposition === CONNECTION) {
+      if (/(^|,)\s*close\s*(,|$)/i.test(value)) connection = 'close';
+      continue;
+    }
+    rest += `${name}: ${value}\r\n`;
   }
-  if (!hostSet) head += `host: ${host}\r\n`;
+  let head = `${method} ${encodePath(path)} HTTP/1.1\r\nhost: ${hostValue ?? host}\r\nconnection: ${connection}\r\n${rest}`;
   const body = spec.body;
   if (body !== undefined && body !== null) head += `content-length: ${Buffer.byteLength(body)}\r\n\r\n`;
   else head += PAYLOAD_METHODS.has(method) ? 'content-length: 0\r\n\r\n' : '\r\n';

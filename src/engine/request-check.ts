@@ -51,6 +51,30 @@ export function checkMethod(method: string): void {
   if (!TOKEN.test(method)) throw new InvalidRequestError(`invalid request method "${printable(method)}"`);
 }
 
+/**
+ * A relative step path joined to the target's path prefix and query string: `http://h/api?k=1` and
+ * `/users?page=2` → `/api/users?page=2&k=1`. A fragment (`#…`) is never sent, as browsers do not.
+ */
+export function joinTarget(basePath: string, baseQuery: string, path: string): string {
+  if (baseQuery === '' && path.indexOf('#') < 0) return basePath + path;
+  const hash = path.indexOf('#');
+  if (hash >= 0) path = path.slice(0, hash);
+  if (baseQuery === '') return basePath + path;
+  return basePath + path + (path.includes('?') ? '&' : '?') + baseQuery;
+}
+
+/** The prefix and query (without '?') of a target URL, for joinTarget. */
+export function targetBase(url: URL): { basePath: string; baseQuery: string } {
+  return { basePath: url.pathname.replace(/\/+$/, ''), baseQuery: url.search.replace(/^\?/, '') };
+}
+
+/** Methods RFC 9110 calls idempotent: only these are retried after a stale keep-alive connection. */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+
+export function isIdempotent(method: string): boolean {
+  return method === 'GET' || IDEMPOTENT.has(method);
+}
+
 /** `path` as it goes on the request line: percent-encoded where it has to be (usually unchanged). */
 export function encodePath(path: string): string {
   if (!PATH_ENCODE.test(path)) return path;
@@ -92,7 +116,7 @@ export function headerDisposition(name: string, value: string): number {
   }
   if (disposition === CONNECTION) {
     if (BAD_VALUE.test(value) || !isTokenList(value)) throw new InvalidRequestError(headerProblem(name, value)!);
-    return KEEP;
+    return CONNECTION;
   }
   if (!PLAIN_VALUE.test(value)) return disposition;
   if (BAD_VALUE.test(value)) throw new InvalidRequestError(headerProblem(name, value)!);
@@ -140,8 +164,11 @@ export function headerProblem(name: string, value: string | null): string | null
   return null;
 }
 
-/** internal: a connection header, whose value must be a list of tokens */
-const CONNECTION = 3;
+/**
+ * A connection header (its value a list of tokens). undici does not send it as is: it writes
+ * `connection: close` when the list holds `close`, else `connection: keep-alive`; the lean client too.
+ */
+export const CONNECTION = 3;
 
 function isTokenList(value: string): boolean {
   return value.split(',').every((option) => TOKEN.test(option.trim()));

@@ -1,4 +1,4 @@
-// What every HTTP transport (undici's HttpClient, the lean HTTP/1.1 client) offers the engine, and the
+// What every HTTP transport (undici-client.ts, the lean HTTP/1.1 client) offers the engine, and the
 // outcome it hands back. A transport never rejects: every outcome, success or failure, is data.
 import type { ErrorKind, RequestSpec } from '../types.js';
 
@@ -20,6 +20,10 @@ export interface HttpOutcome {
   error: ErrorKind | typeof UNSENT | null;
   /** one line, for the first error of a kind (e.g. "connection refused at 127.0.0.1:9") */
   errorDetail: string | null;
+  /** the protocol that carried the response: 'h1' or 'h2' ('' when there was none) */
+  protocol: string;
+  /** the body's content-encoding when it was kept undecoded (http.compression off), else null */
+  encoding: string | null;
   /**
    * clock reading when the request was written to its connection (after a new connection's connect),
    * the start of its service time; NaN when it never was (it waited in the pool, or was refused)
@@ -37,6 +41,18 @@ export interface HttpClientOptions {
   timeoutMs: number;
   /** https: skip certificate verification */
   insecure?: boolean;
+  /** the response head's size limit, bytes (default 16 KB, node's) */
+  maxHeaderSize?: number;
+  /** HTTP/1.1 pipelining: idempotent requests in flight per connection (default 1: none; a benchmark mode) */
+  pipelining?: number;
+  /** HTTP version (default auto: HTTP/2 if TLS's ALPN offers it); '2' over http: is h2c by prior knowledge */
+  version?: '1.1' | '2' | 'auto';
+  /** HTTP/2 with version '2': concurrent streams per connection (default 100) */
+  maxStreams?: number;
+  /** https: PEM files (absolute paths) and the TLS server name */
+  tls?: { ca?: string; cert?: string; key?: string; servername?: string };
+  /** decode gzip/br/deflate bodies a check reads (default true; false: kept as received, and said so) */
+  decode?: boolean;
   /**
    * told (once per occurrence) when the generator ran out of file descriptors and carried on with fewer
    * connections than asked: a one-line message for the user
@@ -54,7 +70,18 @@ export interface HttpTransport {
   /** Abort everything still in flight (outcome error 'interrupted'). */
   abortAll(): void;
   close(): Promise<void>;
+  /** which client, and what it did that is no single request's outcome */
+  stats(): TransportStats;
 }
+
+export interface TransportStats {
+  client: 'lean' | 'undici';
+  /** requests sent once more on a fresh connection after a reused keep-alive connection was found closed */
+  retries: number;
+}
+
+/** A connect is given up after this long at most (or the request timeout, if shorter). */
+export const MAX_CONNECT_TIMEOUT_MS = 10_000;
 
 export const DEADLINE_CODE = 'BENCH_DEADLINE';
 

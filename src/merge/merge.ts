@@ -1,6 +1,7 @@
 // `bench merge`: segment results (pods, CI matrix jobs, machines) added into one result, SLOs judged once.
 // Pure: results in, result out; reading files and exit codes belong to the CLI.
 import type { RunResult, SloSpec } from '../types.js';
+import { withHttp } from './http.js';
 import { judgeRun } from '../slo/judge.js';
 import { slosCarriedBy } from '../slo/carried.js';
 import { markPartialSecond } from '../result/partial.js';
@@ -42,6 +43,7 @@ export function mergeResults(results: RunResult[], slo: { specs: SloSpec[]; isDe
     pass: verdict.pass,
     reasons: verdict.reasons,
     ...(stopReason ? { stopReason } : {}),
+    ...withHttp(results),
     mergedFrom: results.length,
   };
 }

@@ -2,6 +2,7 @@
 // one window), rounds follow each other, with the other target's rounds in between: rates are over the
 // sum of the rounds' load windows, and the timeline is the rounds laid end to end. Pure.
 import type { RunResult, TimelinePoint } from '../types.js';
+import { withHttp } from './http.js';
 import { judgeRun } from '../slo/judge.js';
 import { slosCarriedBy } from '../slo/carried.js';
 import { addStats, mergeEndpoints, mergeScheduleLag } from './stats.js';
@@ -29,6 +30,7 @@ export function combineRounds(rounds: readonly RunResult[], label: string): RunR
     slo: verdict.slo,
     pass: verdict.pass,
     reasons: verdict.reasons,
+    ...withHttp(rounds),
     mergedFrom: rounds.length,
     ...(stopped ? { stopReason: stopped } : {}),
   };

@@ -42,9 +42,32 @@ export function runNotes(result: RunResult, options: { reasons?: boolean } = {})
     );
   }
   if (result.mergedFrom !== undefined) notes.push(`Merged from ${result.mergedFrom} result files.`);
+  notes.push(...httpNotes(result));
   if (result.totals.dropped > 0) {
     notes.push(`${formatCount(result.totals.dropped)} arrivals were dropped: the generator hit its in-flight limit, so the target saw less load than planned (they count as errors in error_rate).`);
   }
+  return notes;
+}
+
+const PROTOCOLS: Record<string, string> = { h1: 'HTTP/1.1', h2: 'HTTP/2' };
+
+/** Which protocol each endpoint was answered over, retries on fresh connections, redirects followed. */
+function httpNotes(result: RunResult): string[] {
+  const http = result.http;
+  if (!http) return [];
+  const byProtocol = new Map<string, string[]>();
+  const redirects: string[] = [];
+  for (const [name, facts] of Object.entries(http.endpoints)) {
+    if (facts.protocol) byProtocol.set(facts.protocol, [...(byProtocol.get(facts.protocol) ?? []), name]);
+    if (facts.redirects > 0) redirects.push(`${name} ${formatCount(facts.redirects)}`);
+  }
+  const notes: string[] = [];
+  if (byProtocol.size === 1) notes.push(`Protocol: ${PROTOCOLS[[...byProtocol.keys()][0]!] ?? [...byProtocol.keys()][0]} for every endpoint.`);
+  else if (byProtocol.size > 1) notes.push(`Protocol: ${[...byProtocol].map(([p, names]) => `${PROTOCOLS[p] ?? p} for ${names.join(', ')}`).join('; ')}.`);
+  if (http.retries > 0) {
+    notes.push(`${formatCount(http.retries)} request${http.retries === 1 ? ' was' : 's were'} sent once more on a fresh connection: the server had closed the keep-alive connection they were written to before answering (retried as browsers do; the target saw them twice).`);
+  }
+  if (redirects.length > 0) notes.push(`Redirects followed (part of each step's latency): ${redirects.join(', ')}.`);
   return notes;
 }
 

@@ -5,6 +5,7 @@ import { ABSOLUTE_METRICS } from '../slo/evaluate.js';
 import { judgeRun } from '../slo/judge.js';
 import { VERSION } from '../version.js';
 import { markPartialSecond } from './partial.js';
+import { httpResult, type HttpFacts } from '../engine/http-facts.js';
 
 export interface RunFacts {
   startedAt: number;
@@ -16,6 +17,8 @@ export interface RunFacts {
   /** the abortOnFail SLO that stopped the run (its expression) */
   abortedBy?: string;
   segment?: { index: number; count: number };
+  /** the HTTP layer's facts (client, protocol per endpoint, retries, redirects) */
+  http?: HttpFacts;
 }
 
 export function buildResult(plan: Plan, summary: Summary, facts: RunFacts): RunResult {
@@ -43,6 +46,7 @@ export function buildResult(plan: Plan, summary: Summary, facts: RunFacts): RunR
   };
   if (facts.stopReason) result.stopReason = facts.stopReason;
   if (facts.segment && facts.segment.count > 1) result.segment = facts.segment;
+  if (facts.http) result.http = httpResult(facts.http, plan.endpoints, new Set(result.endpoints.map((e) => e.name)));
   return result;
 }
 

@@ -1,6 +1,7 @@
 // Checked scenario data → Plan. Pure apart from what was loaded before (data sources); every problem is
 // reported to the sink and compilation carries on, so the user sees all of them at once.
-import { basename, extname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname, extname, resolve } from 'node:path';
 import { VERSION } from '../version.js';
 import type { Flow, HttpOptions, Plan, Step, Vars } from '../types.js';
 import { makeIterationVars, type DataSource } from './data.js';
@@ -40,6 +41,7 @@ export function compilePlan({ value, file, dataSources, envSecrets, problems }: 
     problems,
     endpoints: new Map(),
     secrets,
+    compression: typeof http.compression === 'boolean' ? http.compression : undefined,
   };
   const setup = compileSteps(value.setup, ['setup'], context);
   const flows = compileFlows(value.flows, { ...context, scope: setup.scope });
@@ -50,7 +52,7 @@ export function compilePlan({ value, file, dataSources, envSecrets, problems }: 
     name: typeof value.name === 'string' ? value.name : basename(file, extname(file)),
     file,
     target: compileTarget(value.target, problems),
-    http: compileHttp(http),
+    http: compileHttp(http, file, problems),
     phases: compilePhases(value.load, problems),
     flows,
     endpoints,
@@ -82,7 +84,7 @@ function compileTarget(target: unknown, problems: ProblemSink): string {
   return target.replace(/\/+$/, '');
 }
 
-function compileHttp(http: Raw): HttpOptions {
+function compileHttp(http: Raw, file: string, problems: ProblemSink): HttpOptions {
   const options: HttpOptions = {
     timeoutMs: parseDuration(http.timeout) ?? DEFAULT_TIMEOUT_MS,
     maxInFlight: typeof http.maxInFlight === 'number' ? http.maxInFlight : DEFAULT_MAX_IN_FLIGHT,
@@ -90,7 +92,33 @@ function compileHttp(http: Raw): HttpOptions {
   };
   if (typeof http.connections === 'number') options.connections = http.connections;
   if (http.insecure === true) options.insecure = true;
+  if (typeof http.maxHeaderSize === 'number') options.maxHeaderSize = http.maxHeaderSize;
+  if (typeof http.compression === 'boolean') options.compression = http.compression;
+  if (http.cookies === 'on' || http.cookies === 'keep' || http.cookies === 'off') options.cookies = http.cookies;
+  if (typeof http.redirects === 'number') options.redirects = http.redirects;
+  if (http.version === '1.1' || http.version === '2' || http.version === 'auto') options.version = http.version;
+  else if (http.version === 2 || http.version === 1.1) options.version = http.version === 2 ? '2' : '1.1';
+  if (typeof http.maxStreams === 'number') options.maxStreams = http.maxStreams;
+  if (typeof http.pipelining === 'number' && http.pipelining > 1) options.pipelining = http.pipelining;
+  const tls = compileTls(asMap(http.tls), file, problems);
+  if (tls) options.tls = tls;
   return options;
+}
+
+/** http.tls: files relative to the scenario, checked to exist here (read when the client connects). */
+function compileTls(tls: Raw, file: string, problems: ProblemSink): HttpOptions['tls'] {
+  const out: NonNullable<HttpOptions['tls']> = {};
+  const base = file ? dirname(file) : process.cwd();
+  for (const key of ['ca', 'cert', 'key'] as const) {
+    const value = tls[key];
+    if (typeof value !== 'string') continue;
+    const path = resolve(base, value);
+    if (!existsSync(path)) problems.add(['http', 'tls', key], `file not found: ${value} (relative to the scenario)`);
+    out[key] = path;
+  }
+  if (typeof tls.servername === 'string') out.servername = tls.servername;
+  if ((out.cert === undefined) !== (out.key === undefined)) problems.add(['http', 'tls', out.cert === undefined ? 'cert' : 'key'], 'a client certificate needs both cert and key');
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 function lowerCaseHeaders(headers: unknown): Record<string, string> {

@@ -19,7 +19,12 @@ export interface StepContext {
   /** endpoint name → index; steps with the same name share an endpoint */
   endpoints: Map<string, number>;
   secrets: Set<string>;
+  /** http.compression: true for every step, false never, undefined for steps whose checks read the body */
+  compression?: boolean;
 }
+
+/** What a step asks for when compression is on (http.compression; node:zlib decodes all three). */
+export const ACCEPT_ENCODING = 'gzip, deflate, br';
 
 export interface CompiledRequestStep {
   step: RequestStep;
@@ -39,9 +44,10 @@ export function compileRequestStep(raw: Raw, path: FieldPath, ctx: StepContext):
   const name = typeof raw.name === 'string' ? raw.name : defaultName(method, target, raw);
   const renderPath = compilePath(target, raw.query, path, method, ctx);
   const renderBody = compileBody(raw, path, ctx);
-  const renderHeaders = compileHeaders(raw, path, ctx, renderBody !== undefined && raw.body === undefined);
   const httpMethod = method === 'graphql' ? 'POST' : method.toUpperCase();
   const { verify, readBody, captures } = compileVerify(raw, path, ctx.scope, ctx.problems);
+  const compress = ctx.compression ?? readBody;
+  const renderHeaders = compileHeaders(raw, path, ctx, renderBody !== undefined && raw.body === undefined, compress);
   const render = (vars: Vars): RequestSpec => {
     const spec: RequestSpec = { method: httpMethod, path: renderPath(vars), headers: renderHeaders(vars) };
     if (renderBody) spec.body = renderBody(vars);
@@ -128,12 +134,14 @@ function jsonBody(value: unknown, path: FieldPath, ctx: StepContext): RenderText
 }
 
 /** http.headers under the step's (case-insensitive; the step wins). JSON bodies default their content-type. */
-function compileHeaders(raw: Raw, path: FieldPath, ctx: StepContext, isJson: boolean): (vars: Vars) => Record<string, string> {
+function compileHeaders(raw: Raw, path: FieldPath, ctx: StepContext, isJson: boolean, compress: boolean): (vars: Vars) => Record<string, string> {
   const merged = new Map<string, { text: string; path: FieldPath }>();
   for (const [name, text] of Object.entries(ctx.defaultHeaders)) merged.set(name, { text, path: ['http', 'headers', name] });
   const own = raw.headers !== null && typeof raw.headers === 'object' ? (raw.headers as Raw) : {};
   for (const [name, value] of Object.entries(own)) merged.set(name.toLowerCase(), { text: stringify(value), path: [...path, 'headers', name] });
   if (isJson && !merged.has('content-type')) merged.set('content-type', { text: 'application/json', path });
+  // The step's own accept-encoding wins (even with compression off: it is then sent as written).
+  if (compress && !merged.has('accept-encoding')) merged.set('accept-encoding', { text: ACCEPT_ENCODING, path });
   for (const [name, { text }] of merged) for (const secret of headerSecrets(name, text)) ctx.secrets.add(secret);
   const constant: Record<string, string> = {};
   const dynamic: Array<[string, RenderText]> = [];

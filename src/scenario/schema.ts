@@ -95,12 +95,13 @@ const expect = {
 };
 
 const capture = {
-  description: 'variable name → $.jsonpath, { header: name } or { regex: "...", group: 1 }',
+  description: 'variable name → $.jsonpath, { header: name }, { cookie: name } or { regex: "...", group: 1 }',
   type: 'object',
   additionalProperties: {
     anyOf: [
       { type: 'string', pattern: '^\\$', errorMessage: 'must be a JSONPath starting with $' },
       { type: 'object', properties: { header: { type: 'string' } }, required: ['header'], additionalProperties: false },
+      { type: 'object', properties: { cookie: { type: 'string', description: 'a cookie the response sets (Set-Cookie), by name' } }, required: ['cookie'], additionalProperties: false },
       {
         type: 'object',
         properties: { regex: { type: 'string' }, group: { type: 'integer', minimum: 0 } },
@@ -183,6 +184,24 @@ export const scenarioSchema: JsonSchema = {
         headers,
         graphqlPath: { type: 'string', description: 'where graphql steps post (default /graphql)' },
         insecure: { type: 'boolean', description: 'https: accept any certificate, e.g. a self-signed staging server (default false)' },
+        maxHeaderSize: { type: 'integer', minimum: 1024, maximum: 1048576, description: "a response head's size limit in bytes (default 16384); a larger head is a protocol error" },
+        compression: { type: 'boolean', description: 'send accept-encoding: gzip, deflate, br and decode bodies a check reads (default: only for steps whose checks or captures read the body); false: never' },
+        cookies: { enum: ['on', 'keep', 'off'], description: 'cookie jar per virtual user: on (default) empties it at each new iteration, keep keeps it across iterations, off sends none' },
+        redirects: { type: 'integer', minimum: 0, maximum: 20, description: 'redirects to follow per request (default 0: a 3xx is the response); followed hops are part of the step latency' },
+        version: { enum: ['1.1', '2', 'auto', 1.1, 2], description: "HTTP version: auto (default: HTTP/2 when TLS's ALPN offers it, one stream per connection), 2 (https: HTTP/2, streams multiplexed on http.connections connections; http: h2c by prior knowledge), 1.1" },
+        pipelining: { type: 'integer', minimum: 1, maximum: 100, description: 'HTTP/1.1 benchmark mode: up to N idempotent requests written back to back on a connection (default 1: none); latency then includes head-of-line waiting' },
+        maxStreams: { type: 'integer', minimum: 1, maximum: 1000, description: 'HTTP/2 (version 2): concurrent streams per connection (default 100)' },
+        tls: {
+          type: 'object',
+          description: 'https: files relative to this scenario (PEM) and the name to verify',
+          properties: {
+            ca: { type: 'string', description: 'CA certificate(s) to trust' },
+            cert: { type: 'string', description: 'client certificate' },
+            key: { type: 'string', description: "client certificate's key" },
+            servername: { type: 'string', description: 'TLS server name (SNI) and the name verified' },
+          },
+          additionalProperties: false,
+        },
       },
       additionalProperties: false,
     },

@@ -214,8 +214,27 @@ function compileExtractor(how: unknown, path: FieldPath, problems: ProblemSink):
     const header = spec.header.toLowerCase();
     return { needsBody: false, read: (res) => res.header(header) };
   }
+  if (typeof spec.cookie === 'string') {
+    const name = spec.cookie;
+    return { needsBody: false, read: (res) => cookieValue(res.view.headers['set-cookie'], name) };
+  }
   if (typeof spec.regex === 'string') return regexExtractor(spec.regex, spec.group, path, problems);
   return null;
+}
+
+/** The value of cookie `name` among a response's Set-Cookie headers (the last one wins), or undefined. */
+export function cookieValue(setCookie: string | string[] | undefined, name: string): string | undefined {
+  if (setCookie === undefined) return undefined;
+  let found: string | undefined;
+  for (const line of Array.isArray(setCookie) ? setCookie : [setCookie]) {
+    const pair = line.split(';', 1)[0]!;
+    const eq = pair.indexOf('=');
+    if (eq < 0 || pair.slice(0, eq).trim() !== name) continue;
+    let value = pair.slice(eq + 1).trim();
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    found = value;
+  }
+  return found;
 }
 
 function regexExtractor(source: string, group: unknown, path: FieldPath, problems: ProblemSink): Extractor | null {
