@@ -2,7 +2,6 @@
 // (the server sees them) but not measured — checked against the schedule's exact arrival count.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executeInProcess, type executeInWorkers as ExecuteInWorkers } from '../src/engine/execute.js';
-import { epochNow } from '../src/engine/engine.js';
 import { preparePlan } from '../src/scenario/prepare.js';
 import { ensureBuilt, fixture } from './helpers/cli.js';
 import { open, simplePlan } from './helpers/plan.js';
@@ -37,7 +36,7 @@ describe('executeInProcess / executeInWorkers with measureFromSecond', () => {
     const overrides = { target: server.url, rate: '100', duration: '3s' };
     const file = fixture('open-200.yml');
     const plan = await preparePlan(file, {}, overrides);
-    const ran = await executeInWorkers(plan, { file, env: {}, overrides, startAt: epochNow() + 300 }, 2, { measureFromSecond: 1 }).done;
+    const ran = await executeInWorkers(plan, { file, env: {}, overrides }, 2, { measureFromSecond: 1 }).done;
     expect(server.requests() - before).toBe(300);
     expect(ran.summary.totals.requests).toBeGreaterThanOrEqual(199);
     expect(ran.summary.totals.requests).toBeLessThanOrEqual(203);
