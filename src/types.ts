@@ -23,15 +23,34 @@ export interface OpenPhase {
    * reproduce one run's schedule exactly. Absent: every arrival.
    */
   stride?: { index: number; count: number };
+  /** shown in reports and the timeline */
+  name?: string;
 }
 
-/** One closed phase: `vus` users, each looping over flows, waiting `think` between iterations. */
+/**
+ * One closed phase: `vus` users, each looping over flows, waiting `think` between iterations. With `rampTo`
+ * the users are started (or stopped) one by one, linearly, to `rampTo` at the end of the phase. With
+ * `iterations` the phase ends when that many iterations are done, `durationMs` being its longest duration.
+ */
 export interface ClosedPhase {
   kind: 'closed';
+  /** the phase's length; with `iterations`, its maximum (maxDuration) */
   durationMs: number;
+  /** users at the start of the phase */
   vus: number;
+  /** users at the end of the phase (ramping virtual users); absent: `vus` throughout */
+  rampTo?: number;
   thinkMinMs: number;
   thinkMaxMs: number;
+  /** a user stopped by a ramp-down finishes its iteration within this grace, then starts no new step (default: one request timeout) */
+  gracefulRampDownMs?: number;
+  /**
+   * a fixed number of iterations: `count` shared among the users (k6 shared-iterations) or `count` for
+   * each user (`perVu`, k6 per-vu-iterations)
+   */
+  iterations?: { count: number; perVu: boolean };
+  /** shown in reports and the timeline */
+  name?: string;
 }
 
 export type Phase = OpenPhase | ClosedPhase;
@@ -147,6 +166,8 @@ export interface Plan {
   iterationVars(seq: number, shared: Vars): Vars;
   /** Values that must never appear in a report or log (env-substituted values, auth headers). */
   secrets: string[];
+  /** after the last phase, iterations under way finish within this grace (default: one request timeout + 1 s) */
+  gracefulStopMs?: number;
   /** optional safety ceiling on arrivals per second (scenario `maxRate` or --max-rate) */
   maxRate?: number;
   /** the scenario's `stream:` block, checked by the schema (src/stream/config.ts reads it) */
@@ -217,6 +238,20 @@ export interface TimelinePoint {
   partial?: boolean;
   /** how much of this second the run covered, ms; set on a partial second */
   durationMs?: number;
+  /** the name of the phase under way at the start of this second (when the scenario named its phases) */
+  phase?: string;
+}
+
+/** One phase as it ran: where it began and how long it lasted (an `iterations` phase ends when they are done). */
+export interface PhaseRun {
+  /** the phase's `name`, or "phase N" */
+  name: string;
+  kind: 'open' | 'closed';
+  /** since the start of the run, ms */
+  startMs: number;
+  durationMs: number;
+  /** iterations started in the phase */
+  iterations: number;
 }
 
 export interface SloResult {
@@ -271,4 +306,6 @@ export interface RunResult {
   segment?: { index: number; count: number };
   /** set by `bench merge`: the results it added */
   mergedFrom?: number;
+  /** the phases as they ran, in order */
+  phases?: PhaseRun[];
 }

@@ -2,12 +2,13 @@
 // Open phases follow the pacer's schedule (latency from the intended send time); closed phases run
 // `vus` user loops. One scheduler timer serves every arrival that is due, however many.
 import { RunError } from '../errors.js';
-import type { ClosedPhase, Flow, OpenPhase, Plan, Vars } from '../types.js';
+import type { ClosedPhase, Flow, OpenPhase, PhaseRun, Plan, Vars } from '../types.js';
 import { Aggregator, type Interval } from '../metrics/aggregator.js';
 import type { Histogram } from '../metrics/histogram.js';
 import { createTransport, type TransportName } from './transport.js';
 import type { HttpTransport } from './transport-types.js';
 import { firstEndpoint, flowPicker, IterationRun, sendStep, type IterationContext, type IterationOwner } from './iteration.js';
+import { UserGroup, type UserHost } from './users.js';
 import { phaseSchedule } from './pacer.js';
 
 /** Epoch milliseconds with sub-millisecond resolution, comparable across worker threads. */
@@ -41,6 +42,8 @@ export interface EngineResult {
   errorDetails: Record<string, string>;
   /** iterations still under way when the end-of-run grace ran out (their remaining steps were not sent) */
   cutIterations: number;
+  /** the phases as they ran (an `iterations` phase ends when they are done) */
+  phases?: PhaseRun[];
 }
 
 export interface Progress {
@@ -50,7 +53,7 @@ export interface Progress {
   inFlight: number;
 }
 
-export class Engine implements IterationOwner {
+export class Engine implements IterationOwner, UserHost {
   readonly aggregator: Aggregator;
   private readonly client: HttpTransport;
   private readonly now: () => number;
@@ -140,16 +143,22 @@ export class Engine implements IterationOwner {
     this.startedAt = startAt;
     const ticker = this.startIntervalTicker();
     let phaseStart = startAt;
+    const phases: PhaseRun[] = [];
     for (let i = 0; i < this.plan.phases.length && !this.stopped; i++) {
       this.phaseIndex = i;
       const phase = this.plan.phases[i]!;
+      const before = this.iterations;
+      let phaseEnd = phaseStart + phase.durationMs;
       if (phase.kind === 'open') await this.runOpen(phase, phaseStart);
-      else await this.runClosed(phase, phaseStart);
-      phaseStart += phase.durationMs;
+      else phaseEnd = await this.runClosed(phase, phaseStart);
+      const endMs = this.stopReason ? Math.min(phaseEnd, Math.max(phaseStart, this.stoppedAt)) : phaseEnd;
+      phases.push({ name: phase.name ?? `phase ${i + 1}`, kind: phase.kind, startMs: phaseStart - startAt, durationMs: endMs - phaseStart, iterations: this.iterations - before });
+      phaseStart = phaseEnd;
     }
     this.stopped = true;
-    // The load window ends with the last phase as scheduled (a timer firing late must not stretch it), or at the stop.
-    const loadMs = this.stopReason ? Math.min(this.totalMs, Math.max(0, this.stoppedAt - startAt)) : this.totalMs;
+    // The load window ends with the last phase as scheduled (a timer firing late must not stretch it), or
+    // at the stop; an `iterations` phase ends when its iterations are done.
+    const loadMs = this.stopReason ? Math.min(phaseStart - startAt, Math.max(0, this.stoppedAt - startAt)) : phaseStart - startAt;
     await this.drain();
     ticker.stop();
     const elapsedMs = this.now() - startAt;
@@ -161,7 +170,7 @@ export class Engine implements IterationOwner {
       throw new RunError(`no request could be sent: ${this.errorDetails.generator ?? 'the generator ran out of file descriptors; raise the limit with `ulimit -n`'}`);
     }
     const drainMs = Math.max(0, elapsedMs - loadMs);
-    return { startedAt: startAt, durationMs: loadMs, drainMs, stopReason: this.stopReason, errorDetails: this.errorDetails, cutIterations: this.cutIterations };
+    return { startedAt: startAt, durationMs: loadMs, drainMs, stopReason: this.stopReason, errorDetails: this.errorDetails, cutIterations: this.cutIterations, phases };
   }
 
   /** Stop sending; in-flight requests get a short grace, then are aborted. */
@@ -215,11 +224,9 @@ export class Engine implements IterationOwner {
     this.startIteration(flow, dueMs);
   }
 
-  private runClosed(phase: ClosedPhase, phaseStart: number): Promise<void> {
-    const end = phaseStart + phase.durationMs;
-    for (let u = 0; u < phase.vus; u++) new UserLoop(this, phase, end).next();
-    // The phase ends on time even if every user is stuck in a slow request.
-    return new Promise((resolve) => this.wait(end - this.now(), resolve));
+  /** Resolves with when the phase ended: as scheduled, or (`iterations`) when they were done. */
+  private runClosed(phase: ClosedPhase, phaseStart: number): Promise<number> {
+    return new UserGroup(this, phase, phaseStart).run();
   }
 
   /** Open model: one IterationRun per arrival; the engine itself hears when it ends. */
@@ -258,13 +265,21 @@ export class Engine implements IterationOwner {
     return this.ctx;
   }
 
+  get requestTimeoutMs(): number {
+    return this.plan.http.timeoutMs;
+  }
+
+  schedule(ms: number, then: () => void): void {
+    this.wait(ms, then);
+  }
+
   /**
    * After a normal end, iterations already under way finish their remaining steps (journeys are not cut
-   * in half), within one request timeout + 1 s. After a stop, in-flight requests get a short grace and
+   * in half), within `gracefulStop` (default one request timeout + 1 s). After a stop, in-flight requests get a short grace and
    * no new step starts. Then whatever is left is aborted.
    */
   private async drain(): Promise<void> {
-    const normalEnd = this.now() + this.plan.http.timeoutMs + 1000;
+    const normalEnd = this.now() + (this.plan.gracefulStopMs ?? this.plan.http.timeoutMs + 1000);
     const deadline = (): number => (this.stopReason ? Math.min(normalEnd, this.stoppedAt + (this.options.stopGraceMs ?? 1500)) : normalEnd);
     const busy = (): boolean => (this.cutSteps ? this.client.inFlight > 0 : this.activeIterations > 0);
     while (busy() && this.now() < deadline()) {
@@ -329,62 +344,10 @@ export class Engine implements IterationOwner {
   }
 }
 
-/**
- * One closed-model user: iterations back to back (with think time between), on one reused
- * IterationRun. The next iteration starts from the previous one's completion, with no timer or
- * closure per iteration unless there is think time.
- */
-class UserLoop implements IterationOwner {
-  private readonly run: IterationRun;
-  /** true while `next` is starting an iteration: a synchronous end must not recurse */
-  private starting = false;
-  private endedSynchronously = false;
-  private readonly continueBound = (): void => this.afterIteration();
-
-  constructor(
-    private readonly engine: Engine,
-    private readonly phase: ClosedPhase,
-    private readonly end: number,
-  ) {
-    this.run = new IterationRun(engine.iterationContext, this);
-  }
-
-  next(): void {
-    const now = this.engine.clock();
-    if (this.engine.isStopped || now >= this.end) return;
-    this.starting = true;
-    this.endedSynchronously = false;
-    this.engine.beginIteration(this.run, this.engine.nextFlow(), now);
-    this.starting = false;
-    // An iteration that ended inside start() (e.g. a render error) goes on at the next turn of the
-    // event loop, so a failing user cannot spin the stack or starve timers.
-    if (this.endedSynchronously) setImmediate(this.continueBound);
-  }
-
-  iterationDone(): void {
-    this.engine.iterationDone();
-    if (this.starting) this.endedSynchronously = true;
-    else this.afterIteration();
-  }
-
-  private afterIteration(): void {
-    if (this.engine.isStopped) return;
-    const { thinkMinMs, thinkMaxMs } = this.phase;
-    const think = thinkMinMs + Math.random() * (thinkMaxMs - thinkMinMs);
-    if (think <= 0) return this.next();
-    const timers = this.engine.thinkTimers;
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      this.next();
-    }, Math.min(think, this.end - this.engine.clock()));
-    timers.add(timer);
-  }
-}
-
 /** Closed model: one connection per user; open model: as many as the in-flight cap allows, up to 1024. */
 export function connectionsFor(plan: Plan): number {
   if (plan.http.connections !== undefined) return plan.http.connections;
-  const maxVus = Math.max(0, ...plan.phases.map((p) => (p.kind === 'closed' ? p.vus : 0)));
+  const maxVus = Math.max(0, ...plan.phases.map((p) => (p.kind === 'closed' ? Math.max(p.vus, p.rampTo ?? 0) : 0)));
   const hasOpen = plan.phases.some((p) => p.kind === 'open');
   return Math.max(1, hasOpen ? Math.max(maxVus, Math.min(plan.http.maxInFlight, 1024)) : maxVus);
 }

@@ -160,7 +160,7 @@ export function executeInWorkers(plan: Plan, job: WorkersJob, workers: number, a
       const stopReason = parts.find((p) => p.stopReason)?.stopReason;
       const errorDetails = Object.assign({}, ...parts.map((p) => p.errorDetails)) as Record<string, string>;
       const cutIterations = parts.reduce((sum, p) => sum + p.cutIterations, 0);
-      const engine: EngineResult = { startedAt: startAt, durationMs, drainMs, stopReason, errorDetails, cutIterations };
+      const engine: EngineResult = { startedAt: startAt, durationMs, drainMs, stopReason, errorDetails, cutIterations, phases: mergePhases(parts) };
       return { summary: agg.summarize(durationMs), engine, abortedBy };
     } finally {
       await Promise.all(threads.map((t) => t.terminate()));
@@ -192,6 +192,16 @@ async function setupOnce(plan: Plan): Promise<Vars> {
   } finally {
     await engine.close();
   }
+}
+
+/** Each worker ran every phase with part of the users: iterations add up, a phase lasted as long as its longest part. */
+function mergePhases(parts: EngineResult[]): EngineResult['phases'] {
+  const first = parts[0]?.phases;
+  if (!first) return undefined;
+  return first.map((phase, i) => {
+    const all = parts.map((p) => p.phases?.[i]).filter((p) => p !== undefined);
+    return { ...phase, durationMs: Math.max(...all.map((p) => p.durationMs)), iterations: all.reduce((n, p) => n + p.iterations, 0) };
+  });
 }
 
 function phaseAt(plan: Plan, elapsedMs: number): number {

@@ -36,6 +36,8 @@ export class IterationRun implements OutcomeReceiver {
   completed = false;
   /** why the last failed step failed, e.g. "status 200 (got 400)" (setup reports it) */
   lastFailure: string | null = null;
+  /** set by a ramp-down whose grace ran out: this iteration starts no new step (reset by start) */
+  cut = false;
   private steps: readonly Step[] = NO_STEPS;
   private index = 0;
   private vars: Vars = NO_VARS;
@@ -67,6 +69,7 @@ export class IterationRun implements OutcomeReceiver {
     this.index = 0;
     this.completed = false;
     this.lastFailure = null;
+    this.cut = false;
     this.runStep();
   }
 
@@ -109,7 +112,7 @@ export class IterationRun implements OutcomeReceiver {
   private runStep(): void {
     const step = this.steps[this.index];
     if (step === undefined) return this.finish(true);
-    if (this.index > 0 && this.ctx.stopping()) return this.finish(false);
+    if (this.index > 0 && (this.cut || this.ctx.stopping())) return this.finish(false);
     if (step.kind === 'think') {
       const pause = step.minMs + Math.random() * (step.maxMs - step.minMs);
       this.thinkTimer = setTimeout(this.afterThink, pause);

@@ -1,5 +1,5 @@
 // Summary + run facts → RunResult (the result.json contract). The verdict comes from src/slo/judge. Pure.
-import type { Plan, RunResult } from '../types.js';
+import type { PhaseRun, Plan, RunResult, TimelinePoint } from '../types.js';
 import type { Summary } from '../metrics/aggregator.js';
 import { ABSOLUTE_METRICS } from '../slo/evaluate.js';
 import { judgeRun } from '../slo/judge.js';
@@ -16,6 +16,8 @@ export interface RunFacts {
   /** the abortOnFail SLO that stopped the run (its expression) */
   abortedBy?: string;
   segment?: { index: number; count: number };
+  /** the phases as they ran */
+  phases?: PhaseRun[];
 }
 
 export function buildResult(plan: Plan, summary: Summary, facts: RunFacts): RunResult {
@@ -34,13 +36,14 @@ export function buildResult(plan: Plan, summary: Summary, facts: RunFacts): RunR
     model: modelOf(plan),
     totals: summary.totals,
     endpoints: measuredEndpoints(plan, summary),
-    timeline: markPartialSecond(summary.timeline, facts.durationMs + drainMs),
+    timeline: namePhases(markPartialSecond(summary.timeline, facts.durationMs + drainMs), plan, facts.phases),
     scheduleLagMs: summary.scheduleLagMs,
     slo: verdict.slo,
     sloDefaults: plan.sloDefaults,
     pass: verdict.pass,
     reasons: verdict.reasons,
   };
+  if (facts.phases) result.phases = facts.phases.map((p) => ({ ...p, startMs: round3(p.startMs), durationMs: round3(p.durationMs) }));
   if (facts.stopReason) result.stopReason = facts.stopReason;
   if (facts.segment && facts.segment.count > 1) result.segment = facts.segment;
   return result;
@@ -56,6 +59,16 @@ export function modelOf(plan: Pick<Plan, 'phases'>): RunResult['model'] {
   const kinds = new Set(plan.phases.map((p) => p.kind));
   if (kinds.size !== 1) return 'mixed';
   return kinds.has('open') ? 'open' : 'closed';
+}
+
+/** When the scenario named its phases, each second of the timeline says which phase it began in. */
+function namePhases(timeline: TimelinePoint[], plan: Plan, phases: PhaseRun[] | undefined): TimelinePoint[] {
+  if (!phases || !plan.phases.some((p) => p.name !== undefined)) return timeline;
+  return timeline.map((point) => {
+    const at = point.second * 1000;
+    const phase = phases.find((p) => at >= p.startMs && at < p.startMs + p.durationMs) ?? (at >= 0 ? phases[phases.length - 1] : undefined);
+    return phase ? { ...point, phase: phase.name } : point;
+  });
 }
 
 function round3(n: number): number {

@@ -60,6 +60,7 @@ export function compilePlan({ value, file, dataSources, envSecrets, problems }: 
     // A target from the environment is where the load goes, not a secret: reports must name it.
     secrets: [...secrets].filter((s) => s !== value.target),
     ...(maxRate === undefined ? {} : { maxRate }),
+    ...(value.gracefulStop === undefined ? {} : { gracefulStopMs: parseDuration(value.gracefulStop) ?? undefined }),
     ...(value.stream && typeof value.stream === 'object' ? { stream: value.stream as Plan['stream'] } : {}),
   };
 }
