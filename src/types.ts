@@ -252,6 +252,11 @@ export interface PhaseRun {
   durationMs: number;
   /** iterations started in the phase */
   iterations: number;
+  /** open phase: the planned arrivals per second at its start and end (this generator's share) */
+  rate?: number;
+  /** closed phase: the users at its start; rampTo: at its end (open: the rate at its end) */
+  vus?: number;
+  rampTo?: number;
 }
 
 export interface SloResult {

@@ -152,7 +152,9 @@ export class Engine implements IterationOwner, UserHost {
       if (phase.kind === 'open') await this.runOpen(phase, phaseStart);
       else phaseEnd = await this.runClosed(phase, phaseStart);
       const endMs = this.stopReason ? Math.min(phaseEnd, Math.max(phaseStart, this.stoppedAt)) : phaseEnd;
-      phases.push({ name: phase.name ?? `phase ${i + 1}`, kind: phase.kind, startMs: phaseStart - startAt, durationMs: endMs - phaseStart, iterations: this.iterations - before });
+      const share = phase.kind === 'open' ? 1 / (phase.stride?.count ?? 1) : 1;
+      const planned = phase.kind === 'open' ? { rate: phase.rate * share, rampTo: phase.rampTo * share } : { vus: phase.vus, rampTo: phase.rampTo ?? phase.vus };
+      phases.push({ name: phase.name ?? `phase ${i + 1}`, kind: phase.kind, startMs: phaseStart - startAt, durationMs: endMs - phaseStart, iterations: this.iterations - before, ...planned });
       phaseStart = phaseEnd;
     }
     this.stopped = true;

@@ -200,7 +200,10 @@ function mergePhases(parts: EngineResult[]): EngineResult['phases'] {
   if (!first) return undefined;
   return first.map((phase, i) => {
     const all = parts.map((p) => p.phases?.[i]).filter((p) => p !== undefined);
-    return { ...phase, durationMs: Math.max(...all.map((p) => p.durationMs)), iterations: all.reduce((n, p) => n + p.iterations, 0) };
+    const sum = (key: 'rate' | 'vus' | 'rampTo'): number | undefined => (phase[key] === undefined ? undefined : all.reduce((n, p) => n + (p[key] ?? 0), 0));
+    const merged = { ...phase, durationMs: Math.max(...all.map((p) => p.durationMs)), iterations: all.reduce((n, p) => n + p.iterations, 0) };
+    for (const key of ['rate', 'vus', 'rampTo'] as const) if (phase[key] !== undefined) merged[key] = sum(key)!;
+    return merged;
   });
 }
 
