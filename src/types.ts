@@ -78,6 +78,20 @@ export interface Failure {
   check: string;
 }
 
+/** One failed check as it happened: what was expected, what came back (result.json `endpoints[].failures`). */
+export interface FailureSample {
+  /** the check's name, as in `checks` */
+  check: string;
+  /** e.g. `2 (number)` */
+  expected: string;
+  /** e.g. `"2" (string)` */
+  actual: string;
+  /** the response status */
+  status: number;
+  /** the start of the response body, trimmed (values of secret-looking fields masked) */
+  body?: string;
+}
+
 export interface RequestStep {
   kind: 'request';
   /** index into Plan.endpoints */
@@ -90,6 +104,8 @@ export interface RequestStep {
   render(vars: Vars): RequestSpec;
   /** null when the response is accepted; writes captures into `vars`. Default accepts status < 400. */
   verify(res: ResponseView, vars: Vars): Failure | null;
+  /** Why `verify` returned `failure` for this response: expected and actual. Off the hot path (only the first few failures). */
+  explain?(res: ResponseView, vars: Vars, failure: Failure): FailureSample;
 }
 
 export interface ThinkStep {
@@ -220,6 +236,8 @@ export interface Stats {
 
 export interface EndpointStats extends Stats {
   name: string;
+  /** the first few failures of each failed check, with expected and actual values */
+  failures?: FailureSample[];
 }
 
 export interface TimelinePoint {

@@ -7,6 +7,8 @@ import type { LoadOverrides } from '../scenario/overrides.js';
 import { parseStreamFlag } from '../stream/config.js';
 import { parseSegment } from '../segment/segment.js';
 import { makeRedactor } from '../report/redact.js';
+import { preparePlan } from '../scenario/prepare.js';
+import { debugMode, runHttpDebug } from './http-debug.js';
 import { reporters } from '../report/index.js';
 import { startProgress } from './progress.js';
 import { onInterrupt } from './signals.js';
@@ -28,6 +30,8 @@ export interface RunFlags extends LoadOverrides {
   stream?: string[];
   /** --summary-export FILE: k6-compatible summary */
   summaryExport?: string;
+  /** --http-debug (true) or --http-debug=full: one iteration of each flow, printed, no load */
+  httpDebug?: boolean | string;
 }
 
 export interface RunOutcome {
@@ -39,6 +43,7 @@ export interface RunOutcome {
 }
 
 export async function runCommand(file: string, flags: RunFlags, io: Console): Promise<number> {
+  if (flags.httpDebug !== undefined) return httpDebugCommand(file, flags, io);
   const outcome = await runScenario(file, flags, io);
   return outcome.exitCode;
 }
@@ -102,6 +107,16 @@ export async function runScenario(file: string, flags: RunFlags, io: Console, la
   if (outcome.abortedBy && !flags.quiet) log(`bench: stopped early: "${outcome.abortedBy}" failed over its window (abortOnFail)`);
   if (!flags.quiet) log(`bench: reports written to ${outDir}`);
   return { result, outDir, exitCode: outcome.reports ? exitCodeAfterWriting(exitCodeFor(result), outcome.reports) : exitCodeFor(result), secrets: outcome.secrets };
+}
+
+/** --http-debug: no load, no reports; exit 0 when every journey passed, 1 when a check failed. */
+async function httpDebugCommand(file: string, flags: RunFlags, io: Console): Promise<number> {
+  const mode = debugMode(flags.httpDebug);
+  if (mode === null) throw new UsageError(`--http-debug: "${String(flags.httpDebug)}" is not a mode: write --http-debug or --http-debug=full after the scenario file`);
+  const plan = await preparePlan(resolve(file), io.env, { target: flags.target });
+  io.err(`bench: --http-debug: ${plan.name} → ${plan.target}: the setup and one iteration of each flow, no load, no reports`);
+  const { failed } = await runHttpDebug(plan, mode, (line) => io.out(line));
+  return failed === 0 ? EXIT.ok : EXIT.sloFailed;
 }
 
 export function exitCodeFor(result: RunResult): number {

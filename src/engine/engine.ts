@@ -9,6 +9,7 @@ import { createTransport, type TransportName } from './transport.js';
 import type { HttpTransport } from './transport-types.js';
 import { firstEndpoint, flowPicker, IterationRun, sendStep, type IterationContext, type IterationOwner } from './iteration.js';
 import { UserGroup, type UserHost } from './users.js';
+import { FailureSamples, type EndpointSample } from './failure-samples.js';
 import { phaseSchedule } from './pacer.js';
 
 /** Epoch milliseconds with sub-millisecond resolution, comparable across worker threads. */
@@ -44,6 +45,8 @@ export interface EngineResult {
   cutIterations: number;
   /** the phases as they ran (an `iterations` phase ends when they are done) */
   phases?: PhaseRun[];
+  /** the first few failures of each check, explained */
+  failureSamples?: EndpointSample[];
 }
 
 export interface Progress {
@@ -98,6 +101,7 @@ export class Engine implements IterationOwner, UserHost {
       },
       timers: new Set(),
       sends: { reached: 0, unsent: 0 },
+      samples: new FailureSamples(plan.endpoints),
     };
   }
 
@@ -121,6 +125,7 @@ export class Engine implements IterationOwner, UserHost {
     }
     // Setup requests are not part of the measured load: start the run's figures from zero.
     this.aggregator.closeInterval(-1);
+    this.ctx.samples = new FailureSamples(this.plan.endpoints);
     this.ctx.sends.reached = this.ctx.sends.unsent = 0;
     this.shared = Object.assign(Object.create(null) as Vars, vars);
     return this.shared;
@@ -172,7 +177,7 @@ export class Engine implements IterationOwner, UserHost {
       throw new RunError(`no request could be sent: ${this.errorDetails.generator ?? 'the generator ran out of file descriptors; raise the limit with `ulimit -n`'}`);
     }
     const drainMs = Math.max(0, elapsedMs - loadMs);
-    return { startedAt: startAt, durationMs: loadMs, drainMs, stopReason: this.stopReason, errorDetails: this.errorDetails, cutIterations: this.cutIterations, phases };
+    return { startedAt: startAt, durationMs: loadMs, drainMs, stopReason: this.stopReason, errorDetails: this.errorDetails, cutIterations: this.cutIterations, phases, failureSamples: this.ctx.samples?.list };
   }
 
   /** Stop sending; in-flight requests get a short grace, then are aborted. */

@@ -7,6 +7,7 @@ import { Aggregator, type EncodedInterval, type Interval, type Summary } from '.
 import type { Histogram } from '../metrics/histogram.js';
 import { Engine, epochNow, type EngineResult, type Progress, type StopReason } from './engine.js';
 import { warmUpMetrics } from './warm-up.js';
+import { mergeSamples } from './failure-samples.js';
 import { NotReadyError, StartBarrier, type StartMessage } from './barrier.js';
 
 export interface LiveView {
@@ -160,7 +161,7 @@ export function executeInWorkers(plan: Plan, job: WorkersJob, workers: number, a
       const stopReason = parts.find((p) => p.stopReason)?.stopReason;
       const errorDetails = Object.assign({}, ...parts.map((p) => p.errorDetails)) as Record<string, string>;
       const cutIterations = parts.reduce((sum, p) => sum + p.cutIterations, 0);
-      const engine: EngineResult = { startedAt: startAt, durationMs, drainMs, stopReason, errorDetails, cutIterations, phases: mergePhases(parts) };
+      const engine: EngineResult = { startedAt: startAt, durationMs, drainMs, stopReason, errorDetails, cutIterations, phases: mergePhases(parts), failureSamples: mergeSamples(parts.map((p) => p.failureSamples)) };
       return { summary: agg.summarize(durationMs), engine, abortedBy };
     } finally {
       await Promise.all(threads.map((t) => t.terminate()));

@@ -5,6 +5,7 @@ import type { Failure, Flow, RequestStep, ResponseView, Step, Vars } from '../ty
 import type { Aggregator } from '../metrics/aggregator.js';
 import { parseRawHeaders, type HttpTransport, type HttpOutcome, type OutcomeReceiver } from './http.js';
 import { UNSENT } from './transport-types.js';
+import type { FailureSamples } from './failure-samples.js';
 
 export interface IterationContext {
   client: HttpTransport;
@@ -21,6 +22,8 @@ export interface IterationContext {
    * target) and requests the generator could not send (out of file descriptors)
    */
   sends: { reached: number; unsent: number };
+  /** the first few failures of each check, explained */
+  samples?: FailureSamples;
 }
 
 /** Told when an iteration has ended (all steps done, or cut short by a failure or a stop). */
@@ -99,7 +102,7 @@ export class IterationRun implements OutcomeReceiver {
     // Service time from the write to the socket: the wait for a free connection is latency, not service.
     this.ctx.aggregator.record(step.endpoint, this.intendedMs, outcome.writtenMs, endMs, outcome.status, error, failure);
     if (outcome.error !== null) this.lastFailure = outcome.errorDetail ?? outcome.error;
-    else if (failure !== null) this.lastFailure = `${failure.check} (got status ${outcome.status})`;
+    else if (failure !== null) this.lastFailure = sampleFailure(this.ctx, step, outcome, failure, this.vars) ?? `${failure.check} (got status ${outcome.status})`;
     // A transport error, or a failed step whose captures later steps need, ends the iteration: the
     // rest would only send garbage (an empty token, a missing id).
     if (outcome.error !== null || (failure !== null && (step.captures || failure.check.startsWith('capture')))) return this.finish(false);
@@ -148,6 +151,18 @@ export function sendStep(ctx: IterationContext, step: RequestStep, vars: Vars, i
   return new Promise((resolve) =>
     new IterationRun(ctx, { iterationDone: (run) => resolve(run.lastFailure ?? (run.completed ? null : 'stopped')) }).start([step], vars, intendedMs),
   );
+}
+
+/** Records why a check failed while it has fewer than its few samples; returns the sentence, if explained. */
+function sampleFailure(ctx: IterationContext, step: RequestStep, outcome: HttpOutcome, failure: Failure, vars: Vars): string | null {
+  if (!step.explain || !ctx.samples?.wants(step.endpoint, failure.check)) return null;
+  try {
+    const sample = step.explain(responseView(outcome), vars, failure);
+    ctx.samples.add(step.endpoint, sample);
+    return `${sample.check}: expected ${sample.expected}, got ${sample.actual} (status ${sample.status})`;
+  } catch {
+    return null;
+  }
 }
 
 function verify(ctx: IterationContext, step: RequestStep, outcome: HttpOutcome, vars: Vars): Failure | null {

@@ -6,7 +6,7 @@ import type { RunResult, SloResult, Stats } from '../types.js';
 import type { ReportOptions } from './options.js';
 import { escapeHtml as h, jsonForScript } from './escape.js';
 import { formatCount, formatLatencyCells, formatLoadWindow, formatMs, formatPercent, formatRate } from './format.js';
-import { byFrequency, failedChecks, statusEntries, type CountEntry } from './counts.js';
+import { byFrequency, failedChecks, sampleText, samplesOf, statusEntries, type CountEntry } from './counts.js';
 import { chartData } from './html-data.js';
 import { REPORT_SCRIPT } from './html-script.js';
 import { REPORT_CSS } from './html-style.js';
@@ -175,6 +175,11 @@ function countTable(title: string, entries: CountEntry[]): string {
 function failedChecksTable(result: RunResult): string {
   const checks = failedChecks(result);
   if (checks.length === 0) return '<p class="empty">None.</p>';
-  const rows = checks.map((f) => `<tr><td>${h(f.endpoint)}</td><td class="text">${h(f.check)}</td><td>${formatCount(f.count)}</td></tr>`).join('');
-  return `<table class="data"><thead><tr><th>endpoint</th><th class="text">check</th><th>failures</th></tr></thead><tbody>${rows}</tbody></table>`;
+  const rows = checks
+    .map((f) => {
+      const samples = samplesOf(result, f.endpoint, f.check).map((s) => `<div>${h(sampleText(s))}${s.body ? `<br><code>${h(s.body)}</code>` : ''}</div>`).join('');
+      return `<tr><td>${h(f.endpoint)}</td><td class="text">${h(f.check)}</td><td>${formatCount(f.count)}</td><td class="text">${samples}</td></tr>`;
+    })
+    .join('');
+  return `<table class="data"><thead><tr><th>endpoint</th><th class="text">check</th><th>failures</th><th class="text">first failures</th></tr></thead><tbody>${rows}</tbody></table>`;
 }

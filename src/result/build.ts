@@ -1,5 +1,5 @@
 // Summary + run facts → RunResult (the result.json contract). The verdict comes from src/slo/judge. Pure.
-import type { PhaseRun, Plan, RunResult, TimelinePoint } from '../types.js';
+import type { FailureSample, PhaseRun, Plan, RunResult, TimelinePoint } from '../types.js';
 import type { Summary } from '../metrics/aggregator.js';
 import { ABSOLUTE_METRICS } from '../slo/evaluate.js';
 import { judgeRun } from '../slo/judge.js';
@@ -18,6 +18,8 @@ export interface RunFacts {
   segment?: { index: number; count: number };
   /** the phases as they ran */
   phases?: PhaseRun[];
+  /** the first few failures of each check, by endpoint name */
+  failureSamples?: ReadonlyArray<{ endpoint: string; sample: FailureSample }>;
 }
 
 export function buildResult(plan: Plan, summary: Summary, facts: RunFacts): RunResult {
@@ -35,7 +37,7 @@ export function buildResult(plan: Plan, summary: Summary, facts: RunFacts): RunR
     drainMs,
     model: modelOf(plan),
     totals: summary.totals,
-    endpoints: measuredEndpoints(plan, summary),
+    endpoints: withSamples(measuredEndpoints(plan, summary), facts.failureSamples),
     timeline: namePhases(markPartialSecond(summary.timeline, facts.durationMs + drainMs), plan, facts.phases),
     scheduleLagMs: summary.scheduleLagMs,
     slo: verdict.slo,
@@ -59,6 +61,15 @@ export function modelOf(plan: Pick<Plan, 'phases'>): RunResult['model'] {
   const kinds = new Set(plan.phases.map((p) => p.kind));
   if (kinds.size !== 1) return 'mixed';
   return kinds.has('open') ? 'open' : 'closed';
+}
+
+/** Each endpoint's failure samples, on its row (only where there are some). */
+function withSamples(endpoints: Summary['endpoints'], samples: RunFacts['failureSamples']): Summary['endpoints'] {
+  if (!samples || samples.length === 0) return endpoints;
+  return endpoints.map((e) => {
+    const mine = samples.filter((s) => s.endpoint === e.name).map((s) => s.sample);
+    return mine.length === 0 ? e : { ...e, failures: mine };
+  });
 }
 
 /** When the scenario named its phases, each second of the timeline says which phase it began in. */

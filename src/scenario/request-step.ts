@@ -41,13 +41,13 @@ export function compileRequestStep(raw: Raw, path: FieldPath, ctx: StepContext):
   const renderBody = compileBody(raw, path, ctx);
   const renderHeaders = compileHeaders(raw, path, ctx, renderBody !== undefined && raw.body === undefined);
   const httpMethod = method === 'graphql' ? 'POST' : method.toUpperCase();
-  const { verify, readBody, captures } = compileVerify(raw, path, ctx.scope, ctx.problems);
+  const { verify, explain, readBody, captures } = compileVerify(raw, path, ctx.scope, ctx.problems);
   const render = (vars: Vars): RequestSpec => {
     const spec: RequestSpec = { method: httpMethod, path: renderPath(vars), headers: renderHeaders(vars) };
     if (renderBody) spec.body = renderBody(vars);
     return spec;
   };
-  return { step: { kind: 'request', endpoint: endpointIndex(name, ctx.endpoints), readBody, captures: captures.length > 0, render, verify }, name, captures };
+  return { step: { kind: 'request', endpoint: endpointIndex(name, ctx.endpoints), readBody, captures: captures.length > 0, render, verify, explain }, name, captures };
 }
 
 function requestMethod(raw: Raw): (typeof METHODS)[number] | 'graphql' | null {
