@@ -10,6 +10,7 @@ import { loadDataSources } from './data.js';
 import { substituteEnv, type Env } from './env.js';
 import { formatPath, ProblemList } from './problems.js';
 import { checkAgainstSchema } from './schema-check.js';
+import { migrationHint } from './migration.js';
 import { scenarioSchema } from './schema.js';
 import { MAX_SCENARIO_BYTES, parseYamlSource, toPlainData } from './yaml-source.js';
 
@@ -46,6 +47,9 @@ export async function parseScenario(text: string, path: string, options: LoadOpt
   }
   // Schema problems are causes: what compiling the same field then finds (an SLO the schema already
   // refused) is not said a second time. Marked on a field's last schema problem, so all of those show.
+  // An Artillery script or k6 options: one line mapping their words onto bench's, before the details.
+  const hint = migrationHint(data.value);
+  if (hint) problems.add([], hint);
   const issues = checkAgainstSchema(scenarioSchema, data.value);
   issues.forEach((issue, i) => {
     const last = !issues.slice(i + 1).some((later) => formatPath(later.path) === formatPath(issue.path));
