@@ -149,6 +149,8 @@ export interface SloSpec {
   abortOnFail: boolean;
   /** window for abortOnFail evaluation during the run, ms (0: whole run so far) */
   windowMs: number;
+  /** judged over the endpoints carrying every one of these tags (k6 sub-metric thresholds) */
+  tags?: Record<string, string>;
 }
 
 /**
@@ -173,6 +175,8 @@ export interface Plan {
   flows: Flow[];
   /** endpoint names, in first-seen order; RequestStep.endpoint indexes this */
   endpoints: string[];
+  /** `tags:` of each endpoint (its steps' and their flows'), by endpoint index; absent: no tags anywhere */
+  endpointTags?: Array<Record<string, string>>;
   /** steps run once before the load; their captures are visible to every iteration */
   setup: Step[];
   slo: SloSpec[];
@@ -236,6 +240,8 @@ export interface Stats {
 
 export interface EndpointStats extends Stats {
   name: string;
+  /** the `tags:` of its steps (and their flows) */
+  tags?: Record<string, string>;
   /** the first few failures of each failed check, with expected and actual values */
   failures?: FailureSample[];
 }
@@ -295,6 +301,8 @@ export interface SloResult {
   /** the rest of the spec, so a merge judges exactly the SLO the run judged */
   abortOnFail?: boolean;
   windowMs?: number;
+  /** a tagged SLO: judged over the endpoints carrying these tags */
+  tags?: Record<string, string>;
 }
 
 export interface RunResult {

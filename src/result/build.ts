@@ -25,7 +25,8 @@ export interface RunFacts {
 export function buildResult(plan: Plan, summary: Summary, facts: RunFacts): RunResult {
   // A segment carries only part of the absolute figures (rps, requests…): `bench merge` judges those.
   const deferMetrics = facts.segment && facts.segment.count > 1 ? ABSOLUTE_METRICS : undefined;
-  const verdict = judgeRun(plan.slo, summary, { isDefault: plan.sloDefaults, deferMetrics, stopReason: facts.stopReason, abortedBy: facts.abortedBy });
+  const endpoints = withTags(withSamples(measuredEndpoints(plan, summary), facts.failureSamples), plan);
+  const verdict = judgeRun(plan.slo, { totals: summary.totals, endpoints: withTags(summary.endpoints, plan), durationMs: facts.durationMs }, { isDefault: plan.sloDefaults, deferMetrics, stopReason: facts.stopReason, abortedBy: facts.abortedBy });
   const drainMs = round3(Math.max(0, facts.drainMs ?? 0));
   const result: RunResult = {
     schemaVersion: 1,
@@ -37,7 +38,7 @@ export function buildResult(plan: Plan, summary: Summary, facts: RunFacts): RunR
     drainMs,
     model: modelOf(plan),
     totals: summary.totals,
-    endpoints: withSamples(measuredEndpoints(plan, summary), facts.failureSamples),
+    endpoints,
     timeline: namePhases(markPartialSecond(summary.timeline, facts.durationMs + drainMs), plan, facts.phases),
     scheduleLagMs: summary.scheduleLagMs,
     slo: verdict.slo,
@@ -61,6 +62,16 @@ export function modelOf(plan: Pick<Plan, 'phases'>): RunResult['model'] {
   const kinds = new Set(plan.phases.map((p) => p.kind));
   if (kinds.size !== 1) return 'mixed';
   return kinds.has('open') ? 'open' : 'closed';
+}
+
+/** Each endpoint's `tags:` (by name: measured endpoints are a subset of the plan's). */
+function withTags(endpoints: Summary['endpoints'], plan: Plan): Summary['endpoints'] {
+  const tags = plan.endpointTags;
+  if (!tags) return endpoints;
+  return endpoints.map((e) => {
+    const mine = tags[plan.endpoints.indexOf(e.name)];
+    return mine && Object.keys(mine).length > 0 ? { ...e, tags: mine } : e;
+  });
 }
 
 /** Each endpoint's failure samples, on its row (only where there are some). */

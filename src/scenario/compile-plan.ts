@@ -42,8 +42,10 @@ export function compilePlan({ value, file, dataSources, envSecrets, problems }: 
     secrets,
   };
   const setup = compileSteps(value.setup, ['setup'], context);
-  const flows = compileFlows(value.flows, { ...context, scope: setup.scope });
+  const tags = new Map<number, Record<string, string>>();
+  const flows = compileFlows(value.flows, { ...context, scope: setup.scope }, tags);
   const endpoints = [...context.endpoints.keys()];
+  const endpointTags = tags.size === 0 ? undefined : endpoints.map((_, i) => tags.get(i) ?? {});
   for (const [name, text] of Object.entries(context.defaultHeaders)) for (const secret of headerSecrets(name, text)) secrets.add(secret);
   const maxRate = value.maxRate === undefined ? undefined : parseRate(value.maxRate) ?? undefined;
   return {
@@ -54,6 +56,7 @@ export function compilePlan({ value, file, dataSources, envSecrets, problems }: 
     phases: compilePhases(value.load, problems),
     flows,
     endpoints,
+    ...(endpointTags ? { endpointTags } : {}),
     setup: setup.steps,
     ...compileSlos(value.slo, endpoints, problems),
     iterationVars: makeIterationVars(variables, dataSources),
@@ -119,7 +122,17 @@ function baseScope(variables: Vars, dataSources: readonly DataSource[]): Templat
 }
 
 /** Steps in order; each step sees the captures of the steps before it. */
-function compileSteps(raw: unknown, path: FieldPath, context: StepContext): { steps: Step[]; scope: TemplateScope } {
+/** `tags:` as strings (the schema checked they are a map of scalars). */
+function tagsOf(raw: unknown): Record<string, string> {
+  return Object.fromEntries(Object.entries(asMap(raw)).map(([k, v]) => [k, String(v)]));
+}
+
+function compileSteps(
+  raw: unknown,
+  path: FieldPath,
+  context: StepContext,
+  tags?: { flow: Record<string, string>; into: Map<number, Record<string, string>> },
+): { steps: Step[]; scope: TemplateScope } {
   const steps: Step[] = [];
   let scope = context.scope;
   (Array.isArray(raw) ? raw : []).forEach((item, index) => {
@@ -134,18 +147,20 @@ function compileSteps(raw: unknown, path: FieldPath, context: StepContext): { st
     if (!compiled) return;
     steps.push(compiled.step);
     scope = scope.with(compiled.captures);
+    const mine = { ...tags?.flow, ...tagsOf(spec.tags) };
+    if (tags && Object.keys(mine).length > 0) tags.into.set(compiled.step.endpoint, { ...tags.into.get(compiled.step.endpoint), ...mine });
   });
   return { steps, scope };
 }
 
-function compileFlows(raw: unknown, context: StepContext): Flow[] {
+function compileFlows(raw: unknown, context: StepContext, tags: Map<number, Record<string, string>>): Flow[] {
   const flows = Array.isArray(raw) ? raw : [];
   return flows.map((item, index) => {
     const spec = asMap(item);
     return {
       name: typeof spec.name === 'string' ? spec.name : `flow-${index + 1}`,
       weight: typeof spec.weight === 'number' ? spec.weight : 1,
-      steps: compileSteps(spec.steps, ['flows', index, 'steps'], context).steps,
+      steps: compileSteps(spec.steps, ['flows', index, 'steps'], context, { flow: tagsOf(spec.tags), into: tags }).steps,
     };
   });
 }

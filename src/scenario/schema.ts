@@ -146,6 +146,8 @@ const graphql = {
   additionalProperties: false,
 };
 
+const tags = { type: 'object', additionalProperties: scalarValue, description: 'labels, e.g. { kind: read }: in result.json endpoints, and SLOs can select by them' };
+
 const path = { type: 'string', description: 'path (/api/x/{{ id }}) relative to target, or an absolute URL' };
 
 const requestStep = {
@@ -160,6 +162,7 @@ const requestStep = {
     body: { type: 'string', description: 'raw body' },
     expect,
     capture,
+    tags,
   },
   oneOf: [...METHODS, 'graphql'].map((method) => has(method)),
   not: has('json', 'body'),
@@ -185,6 +188,7 @@ const slo = {
       properties: {
         expr: sloExpr,
         endpoint: { type: 'string' },
+        tags: { type: 'object', additionalProperties: scalarValue, description: 'judge over the steps carrying every one of these tags, e.g. { kind: read }' },
         abortOnFail: { type: 'boolean', description: 'stop the run as soon as this fails' },
         window: { ...duration, description: 'evaluate abortOnFail over this trailing window' },
       },
@@ -236,6 +240,7 @@ export const scenarioSchema: JsonSchema = {
         properties: {
           name: { type: 'string' },
           weight: { type: 'number', exclusiveMinimum: 0 },
+          tags: { ...tags, description: 'labels for every step of this flow (a step\'s own tags win)' },
           steps: { type: 'array', minItems: 1, items: { $ref: '#/definitions/step' } },
         },
         required: ['steps'],

@@ -32,6 +32,7 @@ interface SloEntry {
   abortOnFail: boolean;
   window: unknown;
   path: FieldPath;
+  tags?: Record<string, string>;
 }
 
 function entryOf(item: unknown, path: FieldPath): SloEntry | null {
@@ -44,7 +45,8 @@ function entryOf(item: unknown, path: FieldPath): SloEntry | null {
   const spec = item as Record<string, unknown>;
   if (typeof spec.expr === 'string') {
     const endpoint = typeof spec.endpoint === 'string' ? spec.endpoint : null;
-    return { expr: spec.expr, endpoint, abortOnFail: spec.abortOnFail === true, window: spec.window, path: [...path, 'expr'] };
+    const tags = spec.tags !== null && typeof spec.tags === 'object' ? Object.fromEntries(Object.entries(spec.tags).map(([k, v]) => [k, String(v)])) : undefined;
+    return { expr: spec.expr, endpoint, abortOnFail: spec.abortOnFail === true, window: spec.window, path: [...path, 'expr'], ...(tags ? { tags } : {}) };
   }
   const [first] = Object.entries(spec);
   if (!first || typeof first[1] !== 'string') return null;
@@ -66,5 +68,5 @@ function compileOne(item: unknown, path: FieldPath, endpoints: readonly string[]
   }
   const windowMs = entry.window === undefined ? 0 : (parseDuration(entry.window) ?? 0);
   // The endpoint travels in its own field; reports add it next to the expression.
-  return { expr: entry.expr, endpoint: entry.endpoint, ...parsed, abortOnFail: entry.abortOnFail, windowMs };
+  return { expr: entry.expr, endpoint: entry.endpoint, ...parsed, abortOnFail: entry.abortOnFail, windowMs, ...(entry.tags ? { tags: entry.tags } : {}) };
 }

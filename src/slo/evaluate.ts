@@ -2,11 +2,14 @@
 import type { SloOp, SloResult, SloSpec, Stats } from '../types.js';
 import { isLatencyMetric, unitOf } from './parse.js';
 import { decodeHistogram, percentileMs, type Histogram } from '../metrics/histogram.js';
+import { taggedStats } from './tagged.js';
 
 /** What the evaluator reads: totals and per-endpoint stats. */
 export interface Measured {
   totals: Stats;
-  endpoints: ReadonlyArray<Stats & { name: string }>;
+  endpoints: ReadonlyArray<Stats & { name: string; tags?: Record<string, string> }>;
+  /** the load window, ms: the rate of a tagged SLO's endpoints (0 or absent: their rates added) */
+  durationMs?: number;
 }
 
 export interface EvaluateOptions {
@@ -31,6 +34,7 @@ export function evaluateSlos(specs: readonly SloSpec[], measured: Measured, opti
       isDefault: options.isDefault ?? false,
       abortOnFail: spec.abortOnFail,
       windowMs: spec.windowMs,
+      ...(spec.tags ? { tags: spec.tags } : {}),
     };
     if (options.deferMetrics?.has(spec.metric)) return { ...base, actual: metricValue(spec, measured), pass: true, deferred: true };
     const actual = metricValue(spec, measured);
@@ -49,7 +53,12 @@ export function allPass(results: readonly SloResult[]): boolean {
 }
 
 function metricValue(spec: SloSpec, measured: Measured): number | null {
-  const stats = spec.endpoint === null ? measured.totals : measured.endpoints.find((e) => e.name === spec.endpoint);
+  const endpoints = spec.endpoint === null ? measured.endpoints : measured.endpoints.filter((e) => e.name === spec.endpoint);
+  const stats = spec.tags
+    ? taggedStats(endpoints, spec.tags, measured.durationMs ?? 0)
+    : spec.endpoint === null
+      ? measured.totals
+      : endpoints[0];
   if (!stats) return null;
   return readMetric(stats, spec.metric);
 }
