@@ -11,6 +11,7 @@ import { substituteEnv, type Env } from './env.js';
 import { formatPath, ProblemList } from './problems.js';
 import { checkAgainstSchema } from './schema-check.js';
 import { migrationHint } from './migration.js';
+import { checkTargetFlag } from './overrides.js';
 import { scenarioSchema } from './schema.js';
 import { MAX_SCENARIO_BYTES, parseYamlSource, toPlainData } from './yaml-source.js';
 
@@ -34,6 +35,8 @@ export async function parseScenario(text: string, path: string, options: LoadOpt
   const problems = new ProblemList(path, source.locate);
   for (const issue of source.issues) problems.addAt({ file: path, ...issue.position, path: '', message: issue.message });
   if (source.issues.length > 0) throw new ScenarioError(problems.sorted());
+  // A --target is the command line's: a bad one is blamed there, never on the file's target line.
+  if (options.target !== undefined) checkTargetFlag(options.target);
   if (options.target !== undefined && source.doc.has('target')) source.doc.set('target', options.target);
   const envSecrets = substituteEnv(source.doc, options.env ?? process.env, problems);
   const data = toPlainData(source);

@@ -30,8 +30,7 @@ export function migrationHint(doc: unknown): string | null {
     return (
       'this looks like an Artillery script: config.target → target, config.phases → load (arrivalRate → rate, ' +
       'duration: 60 → 60s, rampTo stays), scenarios → flows (flow → steps, think → { think: 1s }), ' +
-      'capture json → capture, ensure → slo (p95: 200 → "p95 < 200ms"), payload → data; ' +
-      '`bench convert FILE` writes the bench version of the common subset'
+      'capture json → capture, ensure → slo (p95: 200 → "p95 < 200ms"), payload → data (README "Coming from k6 / Artillery")'
     );
   }
   const options = isMap(doc.options) ? doc.options : doc;
