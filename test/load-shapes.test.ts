@@ -199,3 +199,22 @@ flows:
     expect(error?.message).toMatch(/load\[1\].*vus.*at least 1/s);
   });
 });
+
+describe('CSV delimiter', () => {
+  it('reads a semicolon-separated file with delimiter: ";"', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { loadScenario } = await import('../src/scenario/load.js');
+    const dir = mkdtempSync(join(tmpdir(), 'bench-csv-'));
+    try {
+      writeFileSync(join(dir, 'users.csv'), 'name;id\nann;1\nbob;2\n');
+      writeFileSync(join(dir, 's.yml'), 'target: http://127.0.0.1:1\nload:\n  - { duration: 1s, rate: 1/s }\ndata:\n  users: { csv: users.csv, delimiter: ";" }\nflows:\n  - steps:\n      - get: /u/{{ users.id }}\n');
+      const plan = await loadScenario(join(dir, 's.yml'), { env: {} });
+      const vars = plan.iterationVars(1, {}) as { users: { name: string; id: string } };
+      expect(vars.users).toEqual({ name: 'bob', id: '2' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -226,7 +226,11 @@ export const scenarioSchema: JsonSchema = {
       type: 'object',
       additionalProperties: {
         type: 'object',
-        properties: { csv: { type: 'string', description: 'path relative to this file' }, order: { enum: ['sequential', 'random'] } },
+        properties: {
+          csv: { type: 'string', description: 'path relative to this file' },
+          order: { enum: ['sequential', 'random'] },
+          delimiter: { type: 'string', minLength: 1, description: 'field separator (default ","), e.g. ";" or "\t"' },
+        },
         required: ['csv'],
         additionalProperties: false,
       },
