@@ -18,3 +18,28 @@ describe('--target without a scheme', () => {
     expect(run.stderr).not.toContain('s.yml:1');
   });
 });
+
+describe('a scenario without load:', () => {
+  it('runs with --rate and --duration (server count = rate × duration), and --rate alone says the duration it keeps', async () => {
+    const { startServer } = await import('./helpers/servers.js');
+    const server = await startServer();
+    try {
+      const file = join(dir.path, 'noload.yml');
+      writeFileSync(file, 'flows:\n  - steps:\n      - get: /x\nslo:\n  - error_rate < 1%\n');
+      const run = await runCli(['run', file, '--target', server.url, '--rate', '20', '--duration', '1s', '--out', join(dir.path, 'o1')], { timeoutMs: 20_000 });
+      expect(run.code, run.stderr).toBe(0);
+      expect(server.requests()).toBe(20);
+      const withFile = join(dir.path, 'withload.yml');
+      writeFileSync(withFile, 'load:\n  - { duration: 1s, rate: 5/s }\nflows:\n  - steps:\n      - get: /x\nslo:\n  - error_rate < 1%\n');
+      const kept = await runCli(['run', withFile, '--target', server.url, '--rate', '10', '--out', join(dir.path, 'o2')], { timeoutMs: 20_000 });
+      expect(kept.stderr).toContain('bench: --rate 10 without --duration runs for 1s');
+      expect(server.requests()).toBe(30);
+      // without --rate/--vus the file still needs its load
+      const refused = await runCli(['validate', file]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('missing required key "load"');
+    } finally {
+      await server.close();
+    }
+  });
+});

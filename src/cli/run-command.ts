@@ -73,6 +73,10 @@ export async function runScenario(file: string, flags: RunFlags, io: Console, la
       log: (line) => io.err(line),
       onStart: (execution, plan) => {
         const log = (line: string): void => io.err(makeRedactor(plan.secrets)(line));
+        if ((flags.rate !== undefined || flags.vus !== undefined) && flags.duration === undefined && !flags.quiet) {
+          const ms = plan.phases.reduce((sum, p) => sum + p.durationMs, 0);
+          log(`bench: ${flags.rate !== undefined ? `--rate ${flags.rate}` : `--vus ${flags.vus}`} without --duration runs for ${formatDurationMs(ms)} (the scenario's load, or 10s without one); add --duration to choose`);
+        }
         const showProgress = !flags.quiet && !flags.json;
         const progress = showProgress ? startProgress(execution.view, { stream: process.stderr, tty: io.stderrIsTTY, label: label ?? plan.name }) : null;
         const releaseSignals = onInterrupt(
@@ -117,6 +121,10 @@ async function httpDebugCommand(file: string, flags: RunFlags, io: Console): Pro
   io.err(`bench: --http-debug: ${plan.name} → ${plan.target}: the setup and one iteration of each flow, no load, no reports`);
   const { failed } = await runHttpDebug(plan, mode, (line) => io.out(line));
   return failed === 0 ? EXIT.ok : EXIT.sloFailed;
+}
+
+function formatDurationMs(ms: number): string {
+  return ms % 60_000 === 0 && ms >= 60_000 ? `${ms / 60_000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
 export function exitCodeFor(result: RunResult): number {
