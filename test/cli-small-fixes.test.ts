@@ -43,3 +43,22 @@ describe('a scenario without load:', () => {
     }
   });
 });
+
+describe('bench compare DIR DIR', () => {
+  it('accepts run folders (their result.json) as well as files', async () => {
+    const { copyFileSync, mkdirSync } = await import('node:fs');
+    const { REPO_ROOT } = await import('./helpers/cli.js');
+    const a = join(dir.path, 'runA');
+    const b = join(dir.path, 'runB');
+    for (const d of [a, b]) {
+      mkdirSync(d, { recursive: true });
+      copyFileSync(join(REPO_ROOT, 'test', 'fixtures', 'results', 'passing.json'), join(d, 'result.json'));
+    }
+    const run = await runCli(['compare', a, b]);
+    expect(run.stderr).not.toContain('EISDIR');
+    expect(run.code, run.stderr).toBe(0);
+    const missing = await runCli(['compare', dir.path, b]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`${dir.path}: a folder without a result.json`);
+  });
+});
