@@ -62,3 +62,19 @@ describe('bench compare DIR DIR', () => {
     expect(missing.stderr).toContain(`${dir.path}: a folder without a result.json`);
   });
 });
+
+describe('demo --serve on a busy port', () => {
+  it('says which port is taken and exits 2', async () => {
+    const { startServer } = await import('./helpers/servers.js');
+    const busy = await startServer();
+    try {
+      const port = new URL(busy.url).port;
+      const run = await runCli(['demo', '--serve', '--topology', 'monolith', '--port', port], { timeoutMs: 20_000 });
+      expect(run.timedOut).toBe(false);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`--port ${port}: 127.0.0.1:${port} is already in use`);
+    } finally {
+      await busy.close();
+    }
+  });
+});
