@@ -184,6 +184,8 @@ export interface Plan {
   sloDefaults: boolean;
   /** Variables for iteration number `seq` (data rows, `variables:`), layered over `shared` (setup captures). */
   iterationVars(seq: number, shared: Vars): Vars;
+  /** things worth saying that are not errors, e.g. two steps sharing one name (bench validate and run print them) */
+  warnings?: string[];
   /** Values that must never appear in a report or log (env-substituted values, auth headers). */
   secrets: string[];
   /** after the last phase, iterations under way finish within this grace (default: one request timeout + 1 s) */

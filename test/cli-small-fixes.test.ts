@@ -78,3 +78,14 @@ describe('demo --serve on a busy port', () => {
     }
   });
 });
+
+describe('two steps with the same name', () => {
+  it('get a warning at bench validate (they share one endpoint row)', async () => {
+    const file = join(dir.path, 'dup.yml');
+    writeFileSync(file, 'load:\n  - { duration: 1s, rate: 1/s }\nflows:\n  - steps:\n      - { name: a, get: /x }\n      - { name: a, get: /y }\n      - { name: b, get: /z }\n');
+    const run = await runCli(['validate', file]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('warning: flows[0].steps[1]: "a" is also the name of flows[0].steps[0]: both are counted in one endpoint row');
+    expect(run.stderr).not.toContain('"b" is also');
+  });
+});

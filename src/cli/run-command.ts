@@ -73,6 +73,7 @@ export async function runScenario(file: string, flags: RunFlags, io: Console, la
       log: (line) => io.err(line),
       onStart: (execution, plan) => {
         const log = (line: string): void => io.err(makeRedactor(plan.secrets)(line));
+        if (!flags.quiet) for (const warning of plan.warnings ?? []) log(`bench: warning: ${warning}`);
         if ((flags.rate !== undefined || flags.vus !== undefined) && flags.duration === undefined && !flags.quiet) {
           const ms = plan.phases.reduce((sum, p) => sum + p.durationMs, 0);
           log(`bench: ${flags.rate !== undefined ? `--rate ${flags.rate}` : `--vus ${flags.vus}`} without --duration runs for ${formatDurationMs(ms)} (the scenario's load, or 10s without one); add --duration to choose`);

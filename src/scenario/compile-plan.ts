@@ -5,7 +5,7 @@ import { VERSION } from '../version.js';
 import type { Flow, HttpOptions, Plan, Step, Vars } from '../types.js';
 import { makeIterationVars, type DataSource } from './data.js';
 import { checkThink, compilePhases } from './phases.js';
-import type { FieldPath, ProblemSink } from './problems.js';
+import { formatPath, type FieldPath, type ProblemSink } from './problems.js';
 import { compileRequestStep, type StepContext } from './request-step.js';
 import { headerSecrets } from './secrets.js';
 import { compileSlos } from './slos.js';
@@ -43,7 +43,8 @@ export function compilePlan({ value, file, dataSources, envSecrets, problems }: 
   };
   const setup = compileSteps(value.setup, ['setup'], context);
   const tags = new Map<number, Record<string, string>>();
-  const flows = compileFlows(value.flows, { ...context, scope: setup.scope }, tags);
+  const seen = { steps: new Map<number, string>(), warnings: [] as string[] };
+  const flows = compileFlows(value.flows, { ...context, scope: setup.scope }, tags, seen);
   const endpoints = [...context.endpoints.keys()];
   const endpointTags = tags.size === 0 ? undefined : endpoints.map((_, i) => tags.get(i) ?? {});
   for (const [name, text] of Object.entries(context.defaultHeaders)) for (const secret of headerSecrets(name, text)) secrets.add(secret);
@@ -57,6 +58,7 @@ export function compilePlan({ value, file, dataSources, envSecrets, problems }: 
     flows,
     endpoints,
     ...(endpointTags ? { endpointTags } : {}),
+    ...(seen.warnings.length > 0 ? { warnings: seen.warnings } : {}),
     setup: setup.steps,
     ...compileSlos(value.slo, endpoints, problems),
     iterationVars: makeIterationVars(variables, dataSources),
@@ -131,7 +133,7 @@ function compileSteps(
   raw: unknown,
   path: FieldPath,
   context: StepContext,
-  tags?: { flow: Record<string, string>; into: Map<number, Record<string, string>> },
+  tags?: { flow: Record<string, string>; into: Map<number, Record<string, string>>; seen: { steps: Map<number, string>; warnings: string[] } },
 ): { steps: Step[]; scope: TemplateScope } {
   const steps: Step[] = [];
   let scope = context.scope;
@@ -148,19 +150,23 @@ function compileSteps(
     steps.push(compiled.step);
     scope = scope.with(compiled.captures);
     const mine = { ...tags?.flow, ...tagsOf(spec.tags) };
+    const first = tags?.seen.steps.get(compiled.step.endpoint);
+    const here = formatPath(at);
+    if (first !== undefined) tags!.seen.warnings.push(`${here}: "${compiled.name}" is also the name of ${first}: both are counted in one endpoint row (name them apart to see them apart)`);
+    else tags?.seen.steps.set(compiled.step.endpoint, here);
     if (tags && Object.keys(mine).length > 0) tags.into.set(compiled.step.endpoint, { ...tags.into.get(compiled.step.endpoint), ...mine });
   });
   return { steps, scope };
 }
 
-function compileFlows(raw: unknown, context: StepContext, tags: Map<number, Record<string, string>>): Flow[] {
+function compileFlows(raw: unknown, context: StepContext, tags: Map<number, Record<string, string>>, seen: { steps: Map<number, string>; warnings: string[] }): Flow[] {
   const flows = Array.isArray(raw) ? raw : [];
   return flows.map((item, index) => {
     const spec = asMap(item);
     return {
       name: typeof spec.name === 'string' ? spec.name : `flow-${index + 1}`,
       weight: typeof spec.weight === 'number' ? spec.weight : 1,
-      steps: compileSteps(spec.steps, ['flows', index, 'steps'], context, { flow: tagsOf(spec.tags), into: tags }).steps,
+      steps: compileSteps(spec.steps, ['flows', index, 'steps'], context, { flow: tagsOf(spec.tags), into: tags, seen }).steps,
     };
   });
 }
