@@ -218,3 +218,25 @@ describe('CSV delimiter', () => {
     }
   });
 });
+
+describe('a missing, empty or broken CSV', () => {
+  it('is one clear error, not a cascade of "unknown variable"', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { loadScenario } = await import('../src/scenario/load.js');
+    const dir = mkdtempSync(join(tmpdir(), 'bench-csv-'));
+    try {
+      writeFileSync(join(dir, 'empty.csv'), 'id,name\n');
+      writeFileSync(join(dir, 'broken.csv'), 'id,name\n1,"ann\n');
+      for (const csv of ['missing.csv', 'empty.csv', 'broken.csv']) {
+        writeFileSync(join(dir, 's.yml'), `target: http://127.0.0.1:1\nload:\n  - { duration: 1s, rate: 1/s }\ndata:\n  users: { csv: ${csv} }\nflows:\n  - steps:\n      - get: /u/{{ users.id }}\n      - post: /p\n        json: { n: "{{ users.name }}" }\n`);
+        const error = await loadScenario(join(dir, 's.yml'), { env: {} }).then(() => null, (e: unknown) => e as { problems: Array<{ message: string }> });
+        expect(error?.problems.length, csv).toBe(1);
+        expect(error?.problems[0]?.message).not.toContain('unknown variable');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

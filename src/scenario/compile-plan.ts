@@ -36,7 +36,8 @@ export function compilePlan({ value, file, dataSources, envSecrets, problems }: 
     // Like k6 and Artillery, say who is calling (gateways and WAFs may refuse requests without it).
     defaultHeaders: { 'user-agent': `bench/${VERSION}`, ...lowerCaseHeaders(http.headers) },
     graphqlPath: typeof http.graphqlPath === 'string' ? http.graphqlPath : DEFAULT_GRAPHQL_PATH,
-    scope: baseScope(variables, dataSources),
+    // A data source that could not be loaded was reported once; its {{ name.field }}s are not reported again.
+    scope: baseScope(variables, dataSources).with(Object.keys(asMap(value.data)).filter((name) => !dataSources.some((s) => s.name === name)), null),
     problems,
     endpoints: new Map(),
     secrets,
