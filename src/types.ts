@@ -285,6 +285,21 @@ export interface PhaseRun {
   rampTo?: number;
 }
 
+/** One flow's iterations (k6 iterations and iteration_duration, per flow): result.json `flows[]`. */
+export interface FlowStats {
+  name: string;
+  /** iterations started */
+  iterations: number;
+  /** iterations that ran every step without a failure that ends them */
+  completed: number;
+  /** iterations started per second of the load window */
+  perSecond: number;
+  /** how long completed iterations took, start to end, think time included */
+  durationMs: LatencyStats;
+  /** the durations' histogram (µs), HdrHistogram compressed base64 */
+  histogram: string;
+}
+
 export interface SloResult {
   expr: string;
   endpoint: string | null;
@@ -341,4 +356,6 @@ export interface RunResult {
   mergedFrom?: number;
   /** the phases as they ran, in order */
   phases?: PhaseRun[];
+  /** per flow: iterations and their durations */
+  flows?: FlowStats[];
 }

@@ -72,3 +72,13 @@ describe('reports of load shapes', () => {
     }
   });
 });
+
+describe('reports of flows', () => {
+  it('list each flow with its iterations and durations in the terminal, report.md and report.html', () => {
+    const result: RunResult = {
+      ...passingResult(),
+      flows: [{ name: 'checkout', iterations: 12, completed: 10, perSecond: 2.4, durationMs: { min: 70, mean: 80, p50: 75, p90: 90, p95: 95, p99: 99, p999: 99, max: 120 }, histogram: '' }],
+    };
+    for (const text of Object.values(render(result))) expect(text).toContain('Flows: checkout 12 iterations (2 ended early), duration p50 75.0 ms · p95 95.0 ms · max 120 ms.');
+  });
+});

@@ -58,3 +58,42 @@ slo:
 function web(): string {
   return 'web';
 }
+
+describe('per-flow iterations', () => {
+  it('counts each flow\'s iterations and their durations; a flow:NAME SLO judges them', async () => {
+    const server = await startServer((_req, res) => setTimeout(() => res.end('ok'), 20));
+    try {
+      const text = `target: ${server.url}
+load:
+  - { iterations: 10, vus: 2 }
+flows:
+  - name: checkout
+    steps:
+      - get: /a
+      - think: 30ms
+      - get: /b
+slo:
+  - "flow:checkout: p50 >= 60ms"
+  - "flow:checkout: requests <= 10"
+  - { expr: p99 < 10s, endpoint: "flow:checkout" }
+`;
+      const plan = await parseScenario(text, '/flows.yml', { env: {} });
+      const engine = new Engine(plan);
+      const run = await engine.run();
+      const result = buildResult(plan, engine.aggregator.summarize(run.durationMs), { startedAt: run.startedAt, durationMs: run.durationMs, flows: run.flows });
+      expect(server.requests()).toBe(20);
+      expect(result.flows).toHaveLength(1);
+      expect(result.flows![0]).toMatchObject({ name: 'checkout', iterations: 10, completed: 10 });
+      // two 20 ms requests and a 30 ms think: every iteration takes at least 70 ms
+      expect(result.flows![0]!.durationMs.min).toBeGreaterThanOrEqual(69);
+      expect(result.slo.map((s) => [s.endpoint, s.pass])).toEqual([
+        ['flow:checkout', true],
+        ['flow:checkout', true],
+        ['flow:checkout', true],
+      ]);
+      expect(result.slo[1]!.actual).toBe(10);
+    } finally {
+      await server.close();
+    }
+  });
+});

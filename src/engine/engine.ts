@@ -10,6 +10,7 @@ import type { HttpTransport } from './transport-types.js';
 import { firstEndpoint, flowPicker, IterationRun, sendStep, type IterationContext, type IterationOwner } from './iteration.js';
 import { UserGroup, type UserHost } from './users.js';
 import { FailureSamples, type EndpointSample } from './failure-samples.js';
+import { FlowTimes, type FlowRecord } from './flow-times.js';
 import { phaseSchedule } from './pacer.js';
 
 /** Epoch milliseconds with sub-millisecond resolution, comparable across worker threads. */
@@ -47,6 +48,8 @@ export interface EngineResult {
   phases?: PhaseRun[];
   /** the first few failures of each check, explained */
   failureSamples?: EndpointSample[];
+  /** per flow: iterations and their durations */
+  flows?: FlowRecord[];
 }
 
 export interface Progress {
@@ -63,6 +66,7 @@ export class Engine implements IterationOwner, UserHost {
   private readonly ctx: IterationContext;
   private readonly pickFlow: () => Flow;
   private readonly errorDetails: Record<string, string> = {};
+  private readonly flowTimes = new FlowTimes();
   private shared: Vars = {};
   private iterations = 0;
   private activeIterations = 0;
@@ -177,7 +181,7 @@ export class Engine implements IterationOwner, UserHost {
       throw new RunError(`no request could be sent: ${this.errorDetails.generator ?? 'the generator ran out of file descriptors; raise the limit with `ulimit -n`'}`);
     }
     const drainMs = Math.max(0, elapsedMs - loadMs);
-    return { startedAt: startAt, durationMs: loadMs, drainMs, stopReason: this.stopReason, errorDetails: this.errorDetails, cutIterations: this.cutIterations, phases, failureSamples: this.ctx.samples?.list };
+    return { startedAt: startAt, durationMs: loadMs, drainMs, stopReason: this.stopReason, errorDetails: this.errorDetails, cutIterations: this.cutIterations, phases, failureSamples: this.ctx.samples?.list, flows: this.flowTimes.records() };
   }
 
   /** Stop sending; in-flight requests get a short grace, then are aborted. */
@@ -244,11 +248,15 @@ export class Engine implements IterationOwner, UserHost {
   /** Start `run` on `flow` with the next iteration's variables (shared by open arrivals and users). */
   beginIteration(run: IterationRun, flow: Flow, intendedMs: number): void {
     this.activeIterations++;
+    run.flowName = flow.name;
+    run.startedMs = intendedMs;
+    this.flowTimes.started(flow.name);
     run.start(flow.steps, this.plan.iterationVars(this.iterations++, this.shared), intendedMs);
   }
 
-  iterationDone(): void {
+  iterationDone(run?: IterationRun): void {
     this.activeIterations--;
+    if (run) this.flowTimes.ended(run.flowName, run.completed, this.now() - run.startedMs);
   }
 
   /** Read by closed-model users between iterations. */

@@ -161,7 +161,7 @@ export function executeInWorkers(plan: Plan, job: WorkersJob, workers: number, a
       const stopReason = parts.find((p) => p.stopReason)?.stopReason;
       const errorDetails = Object.assign({}, ...parts.map((p) => p.errorDetails)) as Record<string, string>;
       const cutIterations = parts.reduce((sum, p) => sum + p.cutIterations, 0);
-      const engine: EngineResult = { startedAt: startAt, durationMs, drainMs, stopReason, errorDetails, cutIterations, phases: mergePhases(parts), failureSamples: mergeSamples(parts.map((p) => p.failureSamples)) };
+      const engine: EngineResult = { startedAt: startAt, durationMs, drainMs, stopReason, errorDetails, cutIterations, phases: mergePhases(parts), failureSamples: mergeSamples(parts.map((p) => p.failureSamples)), flows: parts.flatMap((p) => p.flows ?? []) };
       return { summary: agg.summarize(durationMs), engine, abortedBy };
     } finally {
       await Promise.all(threads.map((t) => t.terminate()));

@@ -41,6 +41,9 @@ export class IterationRun implements OutcomeReceiver {
   lastFailure: string | null = null;
   /** set by a ramp-down whose grace ran out: this iteration starts no new step (reset by start) */
   cut = false;
+  /** the flow and start of this iteration (set by the engine, for per-flow iteration figures) */
+  flowName = '';
+  startedMs = 0;
   private steps: readonly Step[] = NO_STEPS;
   private index = 0;
   private vars: Vars = NO_VARS;

@@ -14,7 +14,7 @@ export interface UserHost {
   readonly requestTimeoutMs: number;
   nextFlow(): Flow;
   beginIteration(run: IterationRun, flow: Flow, intendedMs: number): void;
-  iterationDone(): void;
+  iterationDone(run?: IterationRun): void;
   /** a timer that a stop of the run fires early */
   schedule(ms: number, then: () => void): void;
 }
@@ -169,7 +169,7 @@ export class UserLoop implements IterationOwner {
 
   iterationDone(): void {
     this.inIteration = false;
-    this.host.iterationDone();
+    this.host.iterationDone(this.run);
     if (this.starting) this.endedSynchronously = true;
     else this.afterIteration();
   }

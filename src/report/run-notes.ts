@@ -46,6 +46,8 @@ export function runNotes(result: RunResult, options: { reasons?: boolean } = {})
   if (phases) notes.push(phases);
   const lag = scheduleLagNote(result);
   if (lag) notes.push(lag);
+  const flows = flowsNote(result);
+  if (flows) notes.push(flows);
   if (result.totals.dropped > 0) {
     notes.push(`${formatCount(result.totals.dropped)} arrivals were dropped: the generator hit its in-flight limit, so the target saw less load than planned (they count as errors in error_rate).`);
   }
@@ -64,6 +66,18 @@ export function scheduleLagNote(result: RunResult): string | null {
     return `WARNING: the generator fell behind its schedule (schedule lag ${figures}): the target saw bursts, not the planned arrivals; give the generator more CPU (--workers) or lower the rate. Latency still counts from the intended send time.`;
   }
   return `Schedule lag (how late sends left against the schedule): ${figures}.`;
+}
+
+/** Per flow: iterations and how long they took (k6 iterations and iteration_duration). */
+export function flowsNote(result: RunResult): string | null {
+  const flows = result.flows ?? [];
+  if (flows.length === 0) return null;
+  const parts = flows.map((f) => {
+    const cut = f.iterations - f.completed;
+    const duration = f.completed > 0 ? `, duration p50 ${formatMs(f.durationMs.p50)} ms · p95 ${formatMs(f.durationMs.p95)} ms · max ${formatMs(f.durationMs.max)} ms` : '';
+    return `${f.name} ${formatCount(f.iterations)} iterations${cut > 0 ? ` (${formatCount(cut)} ended early)` : ''}${duration}`;
+  });
+  return `Flows: ${parts.join(' · ')}.`;
 }
 
 /** More than one phase, or a named one: what each did, e.g. "Phases: warm-up 0–60 s (closed, 10→100 users, 1,234 iterations)". */

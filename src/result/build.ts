@@ -5,6 +5,7 @@ import { ABSOLUTE_METRICS } from '../slo/evaluate.js';
 import { judgeRun } from '../slo/judge.js';
 import { VERSION } from '../version.js';
 import { markPartialSecond } from './partial.js';
+import { flowStats, type FlowRecord } from '../engine/flow-times.js';
 
 export interface RunFacts {
   startedAt: number;
@@ -18,6 +19,8 @@ export interface RunFacts {
   segment?: { index: number; count: number };
   /** the phases as they ran */
   phases?: PhaseRun[];
+  /** per flow: iterations and durations (one record per engine; added here) */
+  flows?: readonly FlowRecord[];
   /** the first few failures of each check, by endpoint name */
   failureSamples?: ReadonlyArray<{ endpoint: string; sample: FailureSample }>;
 }
@@ -26,7 +29,8 @@ export function buildResult(plan: Plan, summary: Summary, facts: RunFacts): RunR
   // A segment carries only part of the absolute figures (rps, requests…): `bench merge` judges those.
   const deferMetrics = facts.segment && facts.segment.count > 1 ? ABSOLUTE_METRICS : undefined;
   const endpoints = withTags(withSamples(measuredEndpoints(plan, summary), facts.failureSamples), plan);
-  const verdict = judgeRun(plan.slo, { totals: summary.totals, endpoints: withTags(summary.endpoints, plan), durationMs: facts.durationMs }, { isDefault: plan.sloDefaults, deferMetrics, stopReason: facts.stopReason, abortedBy: facts.abortedBy });
+  const flows = facts.flows && facts.flows.length > 0 ? flowStats([facts.flows], facts.durationMs) : undefined;
+  const verdict = judgeRun(plan.slo, { totals: summary.totals, endpoints: withTags(summary.endpoints, plan), durationMs: facts.durationMs, flows }, { isDefault: plan.sloDefaults, deferMetrics, stopReason: facts.stopReason, abortedBy: facts.abortedBy });
   const drainMs = round3(Math.max(0, facts.drainMs ?? 0));
   const result: RunResult = {
     schemaVersion: 1,
@@ -46,6 +50,7 @@ export function buildResult(plan: Plan, summary: Summary, facts: RunFacts): RunR
     pass: verdict.pass,
     reasons: verdict.reasons,
   };
+  if (flows) result.flows = flows;
   if (facts.phases) result.phases = facts.phases.map((p) => ({ ...p, startMs: round3(p.startMs), durationMs: round3(p.durationMs) }));
   if (facts.stopReason) result.stopReason = facts.stopReason;
   if (facts.segment && facts.segment.count > 1) result.segment = facts.segment;

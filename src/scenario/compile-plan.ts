@@ -61,7 +61,7 @@ export function compilePlan({ value, file, dataSources, envSecrets, problems }: 
     ...(endpointTags ? { endpointTags } : {}),
     ...(seen.warnings.length > 0 ? { warnings: seen.warnings } : {}),
     setup: setup.steps,
-    ...compileSlos(value.slo, endpoints, problems),
+    ...compileSlos(value.slo, endpoints, problems, flows.map((f) => f.name)),
     iterationVars: makeIterationVars(variables, dataSources),
     // A target from the environment is where the load goes, not a secret: reports must name it.
     secrets: [...secrets].filter((s) => s !== value.target),

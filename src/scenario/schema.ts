@@ -16,7 +16,7 @@ const THINK_PATTERN = `^(0|${RANGE_PART}(\\s*\\.\\.\\s*${RANGE_PART})?)$`;
 const RATE_PATTERN = '^\\d+(\\.\\d+)?\\s*(/\\s*\\d*\\s*(s|sec|second|m|min|minute|h|hour))?$';
 // "<metric> <op> <value>" (p95 < 200ms, p(99)<300, error_rate < 1%); src/slo/parse.ts judges metric and value.
 const SLO_EXPR = '[A-Za-z_][A-Za-z0-9_.]*(\\(\\s*\\d+(\\.\\d+)?\\s*\\))?\\s*(<=|>=|<|>)\\s*\\S.*$';
-const SLO_PATTERN = `^\\s*([^:<>=]+:\\s*)?${SLO_EXPR}`;
+const SLO_PATTERN = `^\\s*((flow:)?[^:<>=]+:\\s*)?${SLO_EXPR}`;
 const SLO_EXPR_PATTERN = `^\\s*${SLO_EXPR}`;
 
 const NEEDS_UNIT = 'needs a unit, e.g. 2s or 500ms (a bare number is ambiguous)';

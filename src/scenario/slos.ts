@@ -5,7 +5,7 @@ import { defaultSlos, parseSlo } from '../slo/parse.js';
 import { didYouMean, type FieldPath, type ProblemSink } from './problems.js';
 import { parseDuration } from './units.js';
 
-const ENDPOINT_PREFIX = /^\s*([^:]+?)\s*:\s+(.+)$/;
+const ENDPOINT_PREFIX = /^\s*((?:flow:)?[^:]+?)\s*:\s+(.+)$/;
 
 // k6 thresholds are keyed by metric ("http_req_duration: p(95)<200"); bench's prefix is an endpoint.
 const K6_METRIC_PREFIXES: Record<string, string> = {
@@ -15,11 +15,11 @@ const K6_METRIC_PREFIXES: Record<string, string> = {
   checks: '"error_rate < 1%" (no prefix)',
 };
 
-export function compileSlos(raw: unknown, endpoints: readonly string[], problems: ProblemSink): { slo: SloSpec[]; sloDefaults: boolean } {
+export function compileSlos(raw: unknown, endpoints: readonly string[], problems: ProblemSink, flows: readonly string[] = []): { slo: SloSpec[]; sloDefaults: boolean } {
   if (raw === undefined || raw === null) return { slo: defaultSlos(), sloDefaults: true };
   if (!Array.isArray(raw)) return { slo: [], sloDefaults: false };
   const slo = raw.flatMap((item, index) => {
-    const spec = compileOne(item, ['slo', index], endpoints, problems);
+    const spec = compileOne(item, ['slo', index], [...endpoints, ...flows.map((f) => `flow:${f}`)], problems);
     return spec ? [spec] : [];
   });
   return { slo, sloDefaults: false };
