@@ -107,7 +107,7 @@ export async function runScenario(file: string, flags: RunFlags, io: Console, la
   if (flags.quiet && result.slo.every((s) => s.pass)) for (const reason of result.reasons ?? []) log(`bench: FAIL: ${reason}`);
   for (const [kind, detail] of Object.entries(engine.errorDetails)) if (!flags.quiet) log(`bench: first ${kind} error: ${detail}`);
   if (engine.cutIterations > 0 && !result.stopReason && !flags.quiet) {
-    log(`bench: ${engine.cutIterations} journey${engine.cutIterations === 1 ? ' was' : 's were'} still under way when the end-of-run grace (timeout + 1 s) ran out; their remaining steps were not sent`);
+    log(`bench: ${engine.cutIterations} journey${engine.cutIterations === 1 ? ' was' : 's were'} still under way when the end-of-run grace (gracefulStop; default timeout + 1 s) ran out; their remaining steps were not sent`);
   }
   if (outcome.abortedBy && !flags.quiet) log(`bench: stopped early: "${outcome.abortedBy}" failed over its window (abortOnFail)`);
   if (!flags.quiet) log(`bench: reports written to ${outDir}`);

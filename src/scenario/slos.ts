@@ -19,7 +19,7 @@ export function compileSlos(raw: unknown, endpoints: readonly string[], problems
   if (raw === undefined || raw === null) return { slo: defaultSlos(), sloDefaults: true };
   if (!Array.isArray(raw)) return { slo: [], sloDefaults: false };
   const slo = raw.flatMap((item, index) => {
-    const spec = compileOne(item, ['slo', index], [...endpoints, ...flows.map((f) => `flow:${f}`)], problems);
+    const spec = compileOne(item, ['slo', index], endpoints, problems, flows);
     return spec ? [spec] : [];
   });
   return { slo, sloDefaults: false };
@@ -53,7 +53,7 @@ function entryOf(item: unknown, path: FieldPath): SloEntry | null {
   return { expr: first[1], endpoint: first[0], abortOnFail: false, window: undefined, path: [...path, first[0]] };
 }
 
-function compileOne(item: unknown, path: FieldPath, endpoints: readonly string[], problems: ProblemSink): SloSpec | null {
+function compileOne(item: unknown, path: FieldPath, endpoints: readonly string[], problems: ProblemSink, flows: readonly string[]): SloSpec | null {
   const entry = entryOf(item, path);
   if (!entry) return null;
   const parsed = parseSlo(entry.expr);
@@ -61,7 +61,10 @@ function compileOne(item: unknown, path: FieldPath, endpoints: readonly string[]
     problems.add(entry.path, parsed.error);
     return null;
   }
-  if (entry.endpoint !== null && !endpoints.includes(entry.endpoint)) {
+  if (entry.endpoint?.startsWith('flow:')) {
+    const flow = entry.endpoint.slice('flow:'.length);
+    if (!flows.includes(flow)) problems.add(entry.path, `no flow is named "${flow}"${didYouMean(flow, flows)} (flows: ${flows.join(', ') || 'none'})`);
+  } else if (entry.endpoint !== null && !endpoints.includes(entry.endpoint)) {
     const k6 = K6_METRIC_PREFIXES[entry.endpoint.toLowerCase()];
     const hint = k6 ? `; k6's "${entry.endpoint}: …" is bench's ${k6}` : didYouMean(entry.endpoint, endpoints);
     problems.add(entry.path, `no step is named "${entry.endpoint}"${hint} (endpoints: ${endpoints.join(', ') || 'none'})`);
