@@ -23,15 +23,34 @@ export interface OpenPhase {
    * reproduce one run's schedule exactly. Absent: every arrival.
    */
   stride?: { index: number; count: number };
+  /** shown in reports and the timeline */
+  name?: string;
 }
 
-/** One closed phase: `vus` users, each looping over flows, waiting `think` between iterations. */
+/**
+ * One closed phase: `vus` users, each looping over flows, waiting `think` between iterations. With `rampTo`
+ * the users are started (or stopped) one by one, linearly, to `rampTo` at the end of the phase. With
+ * `iterations` the phase ends when that many iterations are done, `durationMs` being its longest duration.
+ */
 export interface ClosedPhase {
   kind: 'closed';
+  /** the phase's length; with `iterations`, its maximum (maxDuration) */
   durationMs: number;
+  /** users at the start of the phase */
   vus: number;
+  /** users at the end of the phase (ramping virtual users); absent: `vus` throughout */
+  rampTo?: number;
   thinkMinMs: number;
   thinkMaxMs: number;
+  /** a user stopped by a ramp-down finishes its iteration within this grace, then starts no new step (default: one request timeout) */
+  gracefulRampDownMs?: number;
+  /**
+   * a fixed number of iterations: `count` shared among the users (k6 shared-iterations) or `count` for
+   * each user (`perVu`, k6 per-vu-iterations)
+   */
+  iterations?: { count: number; perVu: boolean };
+  /** shown in reports and the timeline */
+  name?: string;
 }
 
 export type Phase = OpenPhase | ClosedPhase;
@@ -59,6 +78,20 @@ export interface Failure {
   check: string;
 }
 
+/** One failed check as it happened: what was expected, what came back (result.json `endpoints[].failures`). */
+export interface FailureSample {
+  /** the check's name, as in `checks` */
+  check: string;
+  /** e.g. `2 (number)` */
+  expected: string;
+  /** e.g. `"2" (string)` */
+  actual: string;
+  /** the response status */
+  status: number;
+  /** the start of the response body, trimmed (values of secret-looking fields masked) */
+  body?: string;
+}
+
 export interface RequestStep {
   kind: 'request';
   /** index into Plan.endpoints */
@@ -71,6 +104,8 @@ export interface RequestStep {
   render(vars: Vars): RequestSpec;
   /** null when the response is accepted; writes captures into `vars`. Default accepts status < 400. */
   verify(res: ResponseView, vars: Vars): Failure | null;
+  /** Why `verify` returned `failure` for this response: expected and actual. Off the hot path (only the first few failures). */
+  explain?(res: ResponseView, vars: Vars, failure: Failure): FailureSample;
 }
 
 export interface ThinkStep {
@@ -130,6 +165,8 @@ export interface SloSpec {
   abortOnFail: boolean;
   /** window for abortOnFail evaluation during the run, ms (0: whole run so far) */
   windowMs: number;
+  /** judged over the endpoints carrying every one of these tags (k6 sub-metric thresholds) */
+  tags?: Record<string, string>;
 }
 
 /**
@@ -154,6 +191,8 @@ export interface Plan {
   flows: Flow[];
   /** endpoint names, in first-seen order; RequestStep.endpoint indexes this */
   endpoints: string[];
+  /** `tags:` of each endpoint (its steps' and their flows'), by endpoint index; absent: no tags anywhere */
+  endpointTags?: Array<Record<string, string>>;
   /** steps run once before the load; their captures are visible to every iteration */
   setup: Step[];
   slo: SloSpec[];
@@ -161,8 +200,12 @@ export interface Plan {
   sloDefaults: boolean;
   /** Variables for iteration number `seq` (data rows, `variables:`), layered over `shared` (setup captures). */
   iterationVars(seq: number, shared: Vars): Vars;
+  /** things worth saying that are not errors, e.g. two steps sharing one name (bench validate and run print them) */
+  warnings?: string[];
   /** Values that must never appear in a report or log (env-substituted values, auth headers). */
   secrets: string[];
+  /** after the last phase, iterations under way finish within this grace (default: one request timeout + 1 s) */
+  gracefulStopMs?: number;
   /** optional safety ceiling on arrivals per second (scenario `maxRate` or --max-rate) */
   maxRate?: number;
   /** the scenario's `stream:` block, checked by the schema (src/stream/config.ts reads it) */
@@ -215,6 +258,10 @@ export interface Stats {
 
 export interface EndpointStats extends Stats {
   name: string;
+  /** the `tags:` of its steps (and their flows) */
+  tags?: Record<string, string>;
+  /** the first few failures of each failed check, with expected and actual values */
+  failures?: FailureSample[];
 }
 
 export interface TimelinePoint {
@@ -233,6 +280,40 @@ export interface TimelinePoint {
   partial?: boolean;
   /** how much of this second the run covered, ms; set on a partial second */
   durationMs?: number;
+  /** the name of the phase under way at the start of this second (when the scenario named its phases) */
+  phase?: string;
+}
+
+/** One phase as it ran: where it began and how long it lasted (an `iterations` phase ends when they are done). */
+export interface PhaseRun {
+  /** the phase's `name`, or "phase N" */
+  name: string;
+  kind: 'open' | 'closed';
+  /** since the start of the run, ms */
+  startMs: number;
+  durationMs: number;
+  /** iterations started in the phase */
+  iterations: number;
+  /** open phase: the planned arrivals per second at its start and end (this generator's share) */
+  rate?: number;
+  /** closed phase: the users at its start; rampTo: at its end (open: the rate at its end) */
+  vus?: number;
+  rampTo?: number;
+}
+
+/** One flow's iterations (k6 iterations and iteration_duration, per flow): result.json `flows[]`. */
+export interface FlowStats {
+  name: string;
+  /** iterations started */
+  iterations: number;
+  /** iterations that ran every step without a failure that ends them */
+  completed: number;
+  /** iterations started per second of the load window */
+  perSecond: number;
+  /** how long completed iterations took, start to end, think time included */
+  durationMs: LatencyStats;
+  /** the durations' histogram (µs), HdrHistogram compressed base64 */
+  histogram: string;
 }
 
 export interface SloResult {
@@ -253,6 +334,8 @@ export interface SloResult {
   /** the rest of the spec, so a merge judges exactly the SLO the run judged */
   abortOnFail?: boolean;
   windowMs?: number;
+  /** a tagged SLO: judged over the endpoints carrying these tags */
+  tags?: Record<string, string>;
 }
 
 export interface RunResult {
@@ -293,4 +376,8 @@ export interface RunResult {
    * connection after a reused keep-alive connection was found closed by the server
    */
   http?: { client: 'lean' | 'undici'; retries: number; endpoints: Record<string, { protocol: string; redirects: number }> };
+  /** the phases as they ran, in order */
+  phases?: PhaseRun[];
+  /** per flow: iterations and their durations */
+  flows?: FlowStats[];
 }

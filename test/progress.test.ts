@@ -19,3 +19,15 @@ describe('progress line', () => {
     expect(line).toMatch(/· 3 dropped$/);
   });
 });
+
+describe('progress line before the first response', () => {
+  it('shows "—" for the rate and p95, not 0 req/s and p95 0.0 ms', () => {
+    const empty: ProgressSource = {
+      progress: () => ({ elapsedMs: 300, totalMs: 10_000, phase: 0, inFlight: 3 }),
+      totals: () => ({ requests: 0, errors: 0, dropped: 0 }),
+      lastSecond: () => ({ requests: 0, p95Ms: 0 }),
+    };
+    const line = progressLine(empty, 'api', false);
+    expect(line).toBe('api 0.3s/10s · phase 1 · — req/s · p95 — · 0 requests · 0 errors · 3 in flight');
+  });
+});

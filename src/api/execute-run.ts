@@ -102,7 +102,7 @@ export async function executeRun(input: RunInput, hooks: RunHooks): Promise<RunO
         release?.();
       }
     }
-    const result = buildResult(plan, ran.summary, { startedAt: ran.engine.startedAt, durationMs: ran.engine.durationMs, drainMs: ran.engine.drainMs, stopReason: ran.engine.stopReason, abortedBy: ran.abortedBy?.expr, segment: input.segment, http: ran.engine.http });
+    const result = buildResult(plan, ran.summary, { startedAt: ran.engine.startedAt, durationMs: ran.engine.durationMs, drainMs: ran.engine.drainMs, phases: ran.engine.phases, failureSamples: ran.engine.failureSamples, flows: ran.engine.flows, stopReason: ran.engine.stopReason, abortedBy: ran.abortedBy?.expr, segment: input.segment, http: ran.engine.http });
     const reports = outDir === null ? null : writeReports(result, { outDir, redact, env: input.ciPublish === false ? {} : (input.env as NodeJS.ProcessEnv), log });
     if (input.summaryExport) writeSummaryExport(input.summaryExport, result, redact);
     return {

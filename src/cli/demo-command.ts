@@ -1,6 +1,7 @@
 // `bench demo`: the built-in backend in both topologies, the demo scenario against each in A/B rounds,
 // both summaries and the comparison. Every process it starts, it stops.
 import { join } from 'node:path';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { EXIT, UsageError } from '../errors.js';
 import { startTopology, type Topology, type TopologyKind } from '../demo/index.js';
@@ -73,6 +74,8 @@ async function serve(flags: DemoFlags, io: Console): Promise<number> {
   const port = Number(flags.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: "${flags.port}" is not a port number`);
   const kinds: TopologyKind[] = flags.topology === 'both' ? ['monolith', 'microservices'] : [flags.topology];
+  // A taken port is the user's to free or change (exit 2), said before any service starts.
+  if (port !== 0) for (const [i] of kinds.entries()) await ensurePortFree(port + i);
   const topologies: Topology[] = [];
   try {
     for (const [i, kind] of kinds.entries()) topologies.push(await startTopology(kind, { port: port === 0 ? 0 : port + i }));
@@ -86,4 +89,14 @@ async function serve(flags: DemoFlags, io: Console): Promise<number> {
   } finally {
     await Promise.all(topologies.map((t) => t.stop()));
   }
+}
+
+function ensurePortFree(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'EADDRINUSE' ? new UsageError(`--port ${port}: 127.0.0.1:${port} is already in use (another bench demo?); stop it or choose another --port`) : err),
+    );
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
 }

@@ -52,6 +52,7 @@ export function buildProgram(io: Console, setExit: (code: number) => void): Comm
     .option('--preflight', 'check the target answers before the run; exit 3 fast if not')
     .option('--stream <kind=url>', 'live metrics while running: prometheus=URL (remote write) or otlp=URL; repeatable', collect, [])
     .option('--summary-export <file>', "write a k6-compatible summary (GitLab's Load Performance widget reads it)")
+    .option('--http-debug [full]', 'no load: run the setup and one iteration of each flow, printing every request and response (redacted); =full adds bodies')
     .action(async (file: string, opts) => {
       const values = opts.target as string[];
       const ab = values.some((v) => v.includes('='));
@@ -75,7 +76,8 @@ export function buildProgram(io: Console, setExit: (code: number) => void): Comm
     .command('validate')
     .description('check a scenario file; exit 0 when valid, 2 with every problem listed')
     .argument('<scenario>')
-    .action(async (file: string) => setExit(await (await import('./validate-command.js')).validateCommand(file, io)));
+    .option('--dry-run', "print the first iteration's requests of each flow, rendered, without sending them")
+    .action(async (file: string, opts) => setExit(await (await import('./validate-command.js')).validateCommand(file, io, opts)));
 
   program
     .command('capacity')

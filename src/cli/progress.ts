@@ -48,8 +48,9 @@ export function progressLine(source: ProgressSource, label: string, withBar: boo
   const parts = [
     `${label} ${bar}${seconds(p.elapsedMs)}/${seconds(p.totalMs)}`,
     `phase ${p.phase + 1}`,
-    `${last.requests} req/s`,
-    `p95 ${last.p95Ms.toFixed(1)} ms`,
+    // Before the first full second with a response there is no rate or latency yet: "—", never a 0 that reads as fast.
+    `${t.requests === 0 && last.requests === 0 ? '—' : last.requests} req/s`,
+    last.requests === 0 || last.p95Ms <= 0 ? 'p95 —' : `p95 ${last.p95Ms.toFixed(1)} ms`,
     `${t.requests} requests`,
     `${t.errors} errors`,
     `${p.inFlight} in flight`,

@@ -1,14 +1,21 @@
 // A result.json from disk, or one clear line saying why not: a missing file, text that is not JSON, a
 // document that is not a bench result, or a damaged histogram are the user's input (exit 2), never a crash
 // deep inside compare, report or merge.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { RunResult } from '../types.js';
 import { UsageError } from '../errors.js';
 import { parseResultJson } from '../merge/read.js';
 import { decodeHistogram } from '../metrics/histogram.js';
 
-export function readResultFile(path: string): RunResult {
+export function readResultFile(given: string): RunResult {
   let text: string;
+  let path = given;
+  // A run folder (bench run's --out) stands for its result.json.
+  if (isDirectory(given)) {
+    path = join(given, 'result.json');
+    if (!existsSync(path)) throw new UsageError(`${given}: a folder without a result.json (give a run's folder or its result.json)`);
+  }
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
@@ -19,6 +26,14 @@ export function readResultFile(path: string): RunResult {
   const problem = contentProblem(result);
   if (problem) throw new UsageError(`${path}: not a usable bench result: ${problem}`);
   return result;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 const STATS_NUMBERS = ['requests', 'errors', 'errorRate', 'rps'] as const;

@@ -7,6 +7,8 @@ import type { LoadOverrides } from '../scenario/overrides.js';
 import { parseStreamFlag } from '../stream/config.js';
 import { parseSegment } from '../segment/segment.js';
 import { makeRedactor } from '../report/redact.js';
+import { preparePlan } from '../scenario/prepare.js';
+import { debugMode, runHttpDebug } from './http-debug.js';
 import { reporters } from '../report/index.js';
 import { startProgress } from './progress.js';
 import { onInterrupt } from './signals.js';
@@ -28,6 +30,8 @@ export interface RunFlags extends LoadOverrides {
   stream?: string[];
   /** --summary-export FILE: k6-compatible summary */
   summaryExport?: string;
+  /** --http-debug (true) or --http-debug=full: one iteration of each flow, printed, no load */
+  httpDebug?: boolean | string;
 }
 
 export interface RunOutcome {
@@ -39,6 +43,7 @@ export interface RunOutcome {
 }
 
 export async function runCommand(file: string, flags: RunFlags, io: Console): Promise<number> {
+  if (flags.httpDebug !== undefined) return httpDebugCommand(file, flags, io);
   const outcome = await runScenario(file, flags, io);
   return outcome.exitCode;
 }
@@ -68,6 +73,11 @@ export async function runScenario(file: string, flags: RunFlags, io: Console, la
       log: (line) => io.err(line),
       onStart: (execution, plan) => {
         const log = (line: string): void => io.err(makeRedactor(plan.secrets)(line));
+        if (!flags.quiet) for (const warning of plan.warnings ?? []) log(`bench: warning: ${warning}`);
+        if ((flags.rate !== undefined || flags.vus !== undefined) && flags.duration === undefined && !flags.quiet) {
+          const ms = plan.phases.reduce((sum, p) => sum + p.durationMs, 0);
+          log(`bench: ${flags.rate !== undefined ? `--rate ${flags.rate}` : `--vus ${flags.vus}`} without --duration runs for ${formatDurationMs(ms)} (the scenario's load, or 10s without one); add --duration to choose`);
+        }
         const showProgress = !flags.quiet && !flags.json;
         const progress = showProgress ? startProgress(execution.view, { stream: process.stderr, tty: io.stderrIsTTY, label: label ?? plan.name }) : null;
         const releaseSignals = onInterrupt(
@@ -97,11 +107,25 @@ export async function runScenario(file: string, flags: RunFlags, io: Console, la
   if (flags.quiet && result.slo.every((s) => s.pass)) for (const reason of result.reasons ?? []) log(`bench: FAIL: ${reason}`);
   for (const [kind, detail] of Object.entries(engine.errorDetails)) if (!flags.quiet) log(`bench: first ${kind} error: ${detail}`);
   if (engine.cutIterations > 0 && !result.stopReason && !flags.quiet) {
-    log(`bench: ${engine.cutIterations} journey${engine.cutIterations === 1 ? ' was' : 's were'} still under way when the end-of-run grace (timeout + 1 s) ran out; their remaining steps were not sent`);
+    log(`bench: ${engine.cutIterations} journey${engine.cutIterations === 1 ? ' was' : 's were'} still under way when the end-of-run grace (gracefulStop; default timeout + 1 s) ran out; their remaining steps were not sent`);
   }
   if (outcome.abortedBy && !flags.quiet) log(`bench: stopped early: "${outcome.abortedBy}" failed over its window (abortOnFail)`);
   if (!flags.quiet) log(`bench: reports written to ${outDir}`);
   return { result, outDir, exitCode: outcome.reports ? exitCodeAfterWriting(exitCodeFor(result), outcome.reports) : exitCodeFor(result), secrets: outcome.secrets };
+}
+
+/** --http-debug: no load, no reports; exit 0 when every journey passed, 1 when a check failed. */
+async function httpDebugCommand(file: string, flags: RunFlags, io: Console): Promise<number> {
+  const mode = debugMode(flags.httpDebug);
+  if (mode === null) throw new UsageError(`--http-debug: "${String(flags.httpDebug)}" is not a mode: write --http-debug or --http-debug=full after the scenario file`);
+  const plan = await preparePlan(resolve(file), io.env, { target: flags.target });
+  io.err(`bench: --http-debug: ${plan.name} → ${plan.target}: the setup and one iteration of each flow, no load, no reports`);
+  const { failed } = await runHttpDebug(plan, mode, (line) => io.out(line));
+  return failed === 0 ? EXIT.ok : EXIT.sloFailed;
+}
+
+function formatDurationMs(ms: number): string {
+  return ms % 60_000 === 0 && ms >= 60_000 ? `${ms / 60_000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
 export function exitCodeFor(result: RunResult): number {

@@ -2,15 +2,18 @@
 // Open phases follow the pacer's schedule (latency from the intended send time); closed phases run
 // `vus` user loops. One scheduler timer serves every arrival that is due, however many.
 import { RunError } from '../errors.js';
-import type { ClosedPhase, Flow, OpenPhase, Plan, Vars } from '../types.js';
+import type { ClosedPhase, Flow, OpenPhase, PhaseRun, Plan, Vars } from '../types.js';
 import { Aggregator, type Interval } from '../metrics/aggregator.js';
 import type { Histogram } from '../metrics/histogram.js';
 import { createTransport, type TransportName } from './transport.js';
 import type { HttpTransport } from './transport-types.js';
 import { firstEndpoint, flowPicker, IterationRun, sendStep, type IterationContext, type IterationOwner } from './iteration.js';
+import { UserGroup, type UserHost } from './users.js';
+import { FailureSamples, type EndpointSample } from './failure-samples.js';
+import { FlowTimes, type FlowRecord } from './flow-times.js';
 import { phaseSchedule } from './pacer.js';
 import { SendTimer } from './send-timer.js';
-import { emptyFacts, transportOptions, type HttpFacts } from './http-facts.js';
+import { httpContext, transportOptions, type HttpFacts } from './http-facts.js';
 
 /** Epoch milliseconds with sub-millisecond resolution, comparable across worker threads. */
 export const epochNow = (): number => performance.timeOrigin + performance.now();
@@ -45,6 +48,12 @@ export interface EngineResult {
   cutIterations: number;
   /** the HTTP layer's own facts: client, protocol per endpoint, retries, redirects */
   http?: HttpFacts;
+  /** the phases as they ran (an `iterations` phase ends when they are done) */
+  phases?: PhaseRun[];
+  /** the first few failures of each check, explained */
+  failureSamples?: EndpointSample[];
+  /** per flow: iterations and their durations */
+  flows?: FlowRecord[];
 }
 
 export interface Progress {
@@ -54,13 +63,14 @@ export interface Progress {
   inFlight: number;
 }
 
-export class Engine implements IterationOwner {
+export class Engine implements IterationOwner, UserHost {
   readonly aggregator: Aggregator;
   private readonly client: HttpTransport;
   private readonly now: () => number;
   private readonly ctx: IterationContext;
   private readonly pickFlow: () => Flow;
   private readonly errorDetails: Record<string, string> = {};
+  private readonly flowTimes = new FlowTimes();
   private shared: Vars = {};
   private iterations = 0;
   /** retries during setup, which is not part of the measured load */
@@ -104,10 +114,8 @@ export class Engine implements IterationOwner {
       },
       timers: new Set(),
       sends: { reached: 0, unsent: 0 },
-      http: emptyFacts(this.client.stats().client, plan.endpoints.length),
-      target: plan.target.replace(/\/+$/, ''),
-      cookies: plan.http.cookies ?? 'on',
-      maxRedirects: plan.http.redirects ?? 0,
+      ...httpContext(plan, this.client),
+      samples: new FailureSamples(plan.endpoints),
     };
   }
 
@@ -131,6 +139,7 @@ export class Engine implements IterationOwner {
     }
     // Setup requests are not part of the measured load: start the run's figures from zero.
     this.aggregator.closeInterval(-1);
+    this.ctx.samples = new FailureSamples(this.plan.endpoints);
     this.ctx.sends.reached = this.ctx.sends.unsent = 0;
     this.ctx.http.redirects.fill(0);
     this.setupRetries = this.client.stats().retries;
@@ -155,16 +164,24 @@ export class Engine implements IterationOwner {
     this.startedAt = startAt;
     const ticker = this.startIntervalTicker();
     let phaseStart = startAt;
+    const phases: PhaseRun[] = [];
     for (let i = 0; i < this.plan.phases.length && !this.stopped; i++) {
       this.phaseIndex = i;
       const phase = this.plan.phases[i]!;
+      const before = this.iterations;
+      let phaseEnd = phaseStart + phase.durationMs;
       if (phase.kind === 'open') await this.runOpen(phase, phaseStart);
-      else await this.runClosed(phase, phaseStart);
-      phaseStart += phase.durationMs;
+      else phaseEnd = await this.runClosed(phase, phaseStart);
+      const endMs = this.stopReason ? Math.min(phaseEnd, Math.max(phaseStart, this.stoppedAt)) : phaseEnd;
+      const share = phase.kind === 'open' ? 1 / (phase.stride?.count ?? 1) : 1;
+      const planned = phase.kind === 'open' ? { rate: phase.rate * share, rampTo: phase.rampTo * share } : { vus: phase.vus, rampTo: phase.rampTo ?? phase.vus };
+      phases.push({ name: phase.name ?? `phase ${i + 1}`, kind: phase.kind, startMs: phaseStart - startAt, durationMs: endMs - phaseStart, iterations: this.iterations - before, ...planned });
+      phaseStart = phaseEnd;
     }
     this.stopped = true;
-    // The load window ends with the last phase as scheduled (a timer firing late must not stretch it), or at the stop.
-    const loadMs = this.stopReason ? Math.min(this.totalMs, Math.max(0, this.stoppedAt - startAt)) : this.totalMs;
+    // The load window ends with the last phase as scheduled (a timer firing late must not stretch it), or
+    // at the stop; an `iterations` phase ends when its iterations are done.
+    const loadMs = this.stopReason ? Math.min(phaseStart - startAt, Math.max(0, this.stoppedAt - startAt)) : phaseStart - startAt;
     await this.drain();
     ticker.stop();
     const elapsedMs = this.now() - startAt;
@@ -177,7 +194,7 @@ export class Engine implements IterationOwner {
     }
     const drainMs = Math.max(0, elapsedMs - loadMs);
     const http = { ...this.ctx.http, retries: this.client.stats().retries - this.setupRetries };
-    return { startedAt: startAt, durationMs: loadMs, drainMs, stopReason: this.stopReason, errorDetails: this.errorDetails, cutIterations: this.cutIterations, http };
+    return { startedAt: startAt, durationMs: loadMs, drainMs, stopReason: this.stopReason, errorDetails: this.errorDetails, cutIterations: this.cutIterations, phases, failureSamples: this.ctx.samples?.list, flows: this.flowTimes.records(), http };
   }
 
   /** Stop sending; in-flight requests get a short grace, then are aborted. */
@@ -234,11 +251,9 @@ export class Engine implements IterationOwner {
     this.startIteration(flow, dueMs);
   }
 
-  private runClosed(phase: ClosedPhase, phaseStart: number): Promise<void> {
-    const end = phaseStart + phase.durationMs;
-    for (let u = 0; u < phase.vus; u++) new UserLoop(this, phase, end).next();
-    // The phase ends on time even if every user is stuck in a slow request.
-    return new Promise((resolve) => this.wait(end - this.now(), resolve));
+  /** Resolves with when the phase ended: as scheduled, or (`iterations`) when they were done. */
+  private runClosed(phase: ClosedPhase, phaseStart: number): Promise<number> {
+    return new UserGroup(this, phase, phaseStart).run();
   }
 
   /** Open model: one IterationRun per arrival; the engine itself hears when it ends. */
@@ -249,12 +264,16 @@ export class Engine implements IterationOwner {
   /** Start `run` on `flow` with the next iteration's variables (shared by open arrivals and users). */
   beginIteration(run: IterationRun, flow: Flow, intendedMs: number): void {
     this.activeIterations++;
+    run.flowName = flow.name;
+    run.startedMs = intendedMs;
+    this.flowTimes.started(flow.name);
     run.start(flow.steps, this.plan.iterationVars(this.iterations++, this.shared), intendedMs);
   }
 
-  iterationDone(): void {
+  iterationDone(run?: IterationRun): void {
     this.activeIterations--;
     this.sendTimer.poke();
+    if (run) this.flowTimes.ended(run.flowName, run.completed, this.now() - run.startedMs);
   }
 
   /** Read by closed-model users between iterations. */
@@ -278,13 +297,21 @@ export class Engine implements IterationOwner {
     return this.ctx;
   }
 
+  get requestTimeoutMs(): number {
+    return this.plan.http.timeoutMs;
+  }
+
+  schedule(ms: number, then: () => void): void {
+    this.wait(ms, then);
+  }
+
   /**
    * After a normal end, iterations already under way finish their remaining steps (journeys are not cut
-   * in half), within one request timeout + 1 s. After a stop, in-flight requests get a short grace and
+   * in half), within `gracefulStop` (default one request timeout + 1 s). After a stop, in-flight requests get a short grace and
    * no new step starts. Then whatever is left is aborted.
    */
   private async drain(): Promise<void> {
-    const normalEnd = this.now() + this.plan.http.timeoutMs + 1000;
+    const normalEnd = this.now() + (this.plan.gracefulStopMs ?? this.plan.http.timeoutMs + 1000);
     const deadline = (): number => (this.stopReason ? Math.min(normalEnd, this.stoppedAt + (this.options.stopGraceMs ?? 1500)) : normalEnd);
     const busy = (): boolean => (this.cutSteps ? this.client.inFlight > 0 : this.activeIterations > 0);
     while (busy() && this.now() < deadline()) {
@@ -359,62 +386,10 @@ export class Engine implements IterationOwner {
   }
 }
 
-/**
- * One closed-model user: iterations back to back (with think time between), on one reused
- * IterationRun. The next iteration starts from the previous one's completion, with no timer or
- * closure per iteration unless there is think time.
- */
-class UserLoop implements IterationOwner {
-  private readonly run: IterationRun;
-  /** true while `next` is starting an iteration: a synchronous end must not recurse */
-  private starting = false;
-  private endedSynchronously = false;
-  private readonly continueBound = (): void => this.afterIteration();
-
-  constructor(
-    private readonly engine: Engine,
-    private readonly phase: ClosedPhase,
-    private readonly end: number,
-  ) {
-    this.run = new IterationRun(engine.iterationContext, this);
-  }
-
-  next(): void {
-    const now = this.engine.clock();
-    if (this.engine.isStopped || now >= this.end) return;
-    this.starting = true;
-    this.endedSynchronously = false;
-    this.engine.beginIteration(this.run, this.engine.nextFlow(), now);
-    this.starting = false;
-    // An iteration that ended inside start() (e.g. a render error) goes on at the next turn of the
-    // event loop, so a failing user cannot spin the stack or starve timers.
-    if (this.endedSynchronously) setImmediate(this.continueBound);
-  }
-
-  iterationDone(): void {
-    this.engine.iterationDone();
-    if (this.starting) this.endedSynchronously = true;
-    else this.afterIteration();
-  }
-
-  private afterIteration(): void {
-    if (this.engine.isStopped) return;
-    const { thinkMinMs, thinkMaxMs } = this.phase;
-    const think = thinkMinMs + Math.random() * (thinkMaxMs - thinkMinMs);
-    if (think <= 0) return this.next();
-    const timers = this.engine.thinkTimers;
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      this.next();
-    }, Math.min(think, this.end - this.engine.clock()));
-    timers.add(timer);
-  }
-}
-
 /** Closed model: one connection per user; open model: as many as the in-flight cap allows, up to 1024. */
 export function connectionsFor(plan: Plan): number {
   if (plan.http.connections !== undefined) return plan.http.connections;
-  const maxVus = Math.max(0, ...plan.phases.map((p) => (p.kind === 'closed' ? p.vus : 0)));
+  const maxVus = Math.max(0, ...plan.phases.map((p) => (p.kind === 'closed' ? Math.max(p.vus, p.rampTo ?? 0) : 0)));
   const hasOpen = plan.phases.some((p) => p.kind === 'open');
   return Math.max(1, hasOpen ? Math.max(maxVus, Math.min(plan.http.maxInFlight, 1024)) : maxVus);
 }

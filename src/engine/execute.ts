@@ -8,6 +8,7 @@ import { Aggregator, destroyInterval, type EncodedInterval, type Interval, type 
 import type { Histogram } from '../metrics/histogram.js';
 import { Engine, epochNow, type EngineResult, type Progress, type StopReason } from './engine.js';
 import { warmUpMetrics } from './warm-up.js';
+import { mergeSamples } from './failure-samples.js';
 import { NotReadyError, StartBarrier, type StartMessage } from './barrier.js';
 
 export interface LiveView {
@@ -176,7 +177,7 @@ export function executeInWorkers(plan: Plan, job: WorkersJob, workers: number, o
       const errorDetails = Object.assign({}, ...parts.map((p) => p.errorDetails)) as Record<string, string>;
       const cutIterations = parts.reduce((sum, p) => sum + p.cutIterations, 0);
       const http = mergeFacts(parts.flatMap((p) => (p.http ? [p.http] : [])));
-      const engine: EngineResult = { startedAt: startAt, durationMs, drainMs, stopReason, errorDetails, cutIterations, ...(http ? { http } : {}) };
+      const engine: EngineResult = { startedAt: startAt, durationMs, drainMs, stopReason, errorDetails, cutIterations, phases: mergePhases(parts), failureSamples: mergeSamples(parts.map((p) => p.failureSamples)), flows: parts.flatMap((p) => p.flows ?? []), ...(http ? { http } : {}) };
       return { summary: agg.summarize(durationMs), engine, abortedBy };
     } finally {
       await Promise.all(threads.map((t) => t.terminate()));
@@ -208,6 +209,19 @@ async function setupOnce(plan: Plan): Promise<Vars> {
   } finally {
     await engine.close();
   }
+}
+
+/** Each worker ran every phase with part of the users: iterations add up, a phase lasted as long as its longest part. */
+function mergePhases(parts: EngineResult[]): EngineResult['phases'] {
+  const first = parts[0]?.phases;
+  if (!first) return undefined;
+  return first.map((phase, i) => {
+    const all = parts.map((p) => p.phases?.[i]).filter((p) => p !== undefined);
+    const sum = (key: 'rate' | 'vus' | 'rampTo'): number | undefined => (phase[key] === undefined ? undefined : all.reduce((n, p) => n + (p[key] ?? 0), 0));
+    const merged = { ...phase, durationMs: Math.max(...all.map((p) => p.durationMs)), iterations: all.reduce((n, p) => n + p.iterations, 0) };
+    for (const key of ['rate', 'vus', 'rampTo'] as const) if (phase[key] !== undefined) merged[key] = sum(key)!;
+    return merged;
+  });
 }
 
 function phaseAt(plan: Plan, elapsedMs: number): number {

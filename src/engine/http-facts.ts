@@ -3,7 +3,7 @@
 // redirects each endpoint followed. Collected by the iterations and the transport; merged across
 // worker threads. Pure. Also: a plan's http options → the transport's options.
 import type { Plan } from '../types.js';
-import type { HttpClientOptions } from './transport-types.js';
+import type { HttpClientOptions, HttpTransport } from './transport-types.js';
 
 /** HTTP/2 streams per connection unless http.maxStreams says otherwise (node's http2 server default). */
 export const DEFAULT_MAX_STREAMS = 100;
@@ -68,4 +68,14 @@ export function httpResult(facts: HttpFacts, names: readonly string[], measured?
     endpoints[name] = { protocol, redirects: facts.redirects[i] ?? 0 };
   });
   return { client: facts.client, retries: facts.retries, endpoints };
+}
+
+/** The HTTP part of an iteration context: facts to fill, and the plan's cookie and redirect rules. */
+export function httpContext(plan: Plan, client: HttpTransport): { http: HttpFacts; target: string; cookies: 'on' | 'keep' | 'off'; maxRedirects: number } {
+  return {
+    http: emptyFacts(client.stats().client, plan.endpoints.length),
+    target: plan.target.replace(/\/+$/, ''),
+    cookies: plan.http.cookies ?? 'on',
+    maxRedirects: plan.http.redirects ?? 0,
+  };
 }

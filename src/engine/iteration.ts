@@ -8,6 +8,7 @@ import { CookieJar, setCookies } from './cookies.js';
 import { followRedirect, isRedirect, locationOf } from './redirect.js';
 import type { RequestSpec } from '../types.js';
 import { parseRawHeaders, UNSENT, type HttpTransport, type HttpOutcome, type OutcomeReceiver } from './transport-types.js';
+import type { FailureSamples } from './failure-samples.js';
 
 export interface IterationContext {
   client: HttpTransport;
@@ -32,6 +33,8 @@ export interface IterationContext {
   cookies: 'on' | 'keep' | 'off';
   /** http.redirects: how many to follow per request */
   maxRedirects: number;
+  /** the first few failures of each check, explained */
+  samples?: FailureSamples;
 }
 
 /** Told when an iteration has ended (all steps done, or cut short by a failure or a stop). */
@@ -47,6 +50,11 @@ export class IterationRun implements OutcomeReceiver {
   completed = false;
   /** why the last failed step failed, e.g. "status 200 (got 400)" (setup reports it) */
   lastFailure: string | null = null;
+  /** set by a ramp-down whose grace ran out: this iteration starts no new step (reset by start) */
+  cut = false;
+  /** the flow and start of this iteration (set by the engine, for per-flow iteration figures) */
+  flowName = '';
+  startedMs = 0;
   private steps: readonly Step[] = NO_STEPS;
   private index = 0;
   private vars: Vars = NO_VARS;
@@ -91,6 +99,7 @@ export class IterationRun implements OutcomeReceiver {
     this.lastFailure = null;
     // k6's rule: each iteration starts with an empty jar, unless http.cookies: keep.
     if (this.ctx.cookies !== 'keep') this.jar = null;
+    this.cut = false;
     this.runStep();
   }
 
@@ -131,7 +140,7 @@ export class IterationRun implements OutcomeReceiver {
     // Service time from the write to the socket: the wait for a free connection is latency, not service.
     this.ctx.aggregator.record(step.endpoint, this.intendedMs, writtenMs, endMs, outcome.status, error, failure);
     if (outcome.error !== null) this.lastFailure = outcome.errorDetail ?? outcome.error;
-    else if (failure !== null) this.lastFailure = `${failure.check} (got status ${outcome.status})`;
+    else if (failure !== null) this.lastFailure = sampleFailure(this.ctx, step, outcome, failure, this.vars) ?? `${failure.check} (got status ${outcome.status})`;
     // A transport error, or a failed step whose captures later steps need, ends the iteration: the
     // rest would only send garbage (an empty token, a missing id).
     if (outcome.error !== null || (failure !== null && (step.captures || failure.check.startsWith('capture')))) return this.finish(false);
@@ -144,7 +153,7 @@ export class IterationRun implements OutcomeReceiver {
   private runStep(): void {
     const step = this.steps[this.index];
     if (step === undefined) return this.finish(true);
-    if (this.index > 0 && this.ctx.stopping()) return this.finish(false);
+    if (this.index > 0 && (this.cut || this.ctx.stopping())) return this.finish(false);
     if (step.kind === 'think') {
       const pause = step.minMs + Math.random() * (step.maxMs - step.minMs);
       this.thinkTimer = setTimeout(this.afterThink, pause);
@@ -257,6 +266,18 @@ export function sendStep(ctx: IterationContext, step: RequestStep, vars: Vars, i
   return new Promise((resolve) =>
     new IterationRun(ctx, { iterationDone: (run) => resolve(run.lastFailure ?? (run.completed ? null : 'stopped')) }).start([step], vars, intendedMs),
   );
+}
+
+/** Records why a check failed while it has fewer than its few samples; returns the sentence, if explained. */
+function sampleFailure(ctx: IterationContext, step: RequestStep, outcome: HttpOutcome, failure: Failure, vars: Vars): string | null {
+  if (!step.explain || !ctx.samples?.wants(step.endpoint, failure.check)) return null;
+  try {
+    const sample = step.explain(responseView(outcome), vars, failure);
+    ctx.samples.add(step.endpoint, sample);
+    return `${sample.check}: expected ${sample.expected}, got ${sample.actual} (status ${sample.status})`;
+  } catch {
+    return null;
+  }
 }
 
 function verify(ctx: IterationContext, step: RequestStep, outcome: HttpOutcome, vars: Vars): Failure | null {

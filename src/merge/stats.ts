@@ -33,14 +33,16 @@ export function withExactExtremes(merged: LatencyStats, parts: readonly LatencyS
 /** Endpoints matched by name, in first-seen order across the results. */
 export function mergeEndpoints(results: readonly RunResult[], durationMs: number): EndpointStats[] {
   const byName = new Map<string, Stats[]>();
+  const tags = new Map<string, Record<string, string>>();
   for (const result of results) {
     for (const endpoint of result.endpoints) {
+      if (endpoint.tags) tags.set(endpoint.name, endpoint.tags);
       const parts = byName.get(endpoint.name) ?? [];
       parts.push(endpoint);
       byName.set(endpoint.name, parts);
     }
   }
-  return [...byName.entries()].map(([name, parts]) => ({ name, ...addStats(parts, durationMs) }));
+  return [...byName.entries()].map(([name, parts]) => ({ name, ...addStats(parts, durationMs), ...(tags.has(name) ? { tags: tags.get(name)! } : {}) }));
 }
 
 /** Generator lateness across results. */

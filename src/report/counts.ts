@@ -1,5 +1,5 @@
 // Ordering of the count maps (status codes, error kinds, failed checks) shared by every reporter.
-import type { RunResult } from '../types.js';
+import type { FailureSample, RunResult } from '../types.js';
 
 export type CountEntry = [key: string, count: number];
 
@@ -20,6 +20,16 @@ export interface FailedCheck {
 }
 
 /** Failed checks per endpoint (where the fix is); the totals' checks when no endpoint lists any. */
+/** The recorded failures of one endpoint's check (result.json endpoints[].failures). */
+export function samplesOf(result: RunResult, endpoint: string, check: string): FailureSample[] {
+  return (result.endpoints.find((e) => e.name === endpoint)?.failures ?? []).filter((s) => s.check === check);
+}
+
+/** `expected 2 (number), got "2" (string) · status 200` */
+export function sampleText(s: FailureSample): string {
+  return `expected ${s.expected}, got ${s.actual} · status ${s.status}`;
+}
+
 export function failedChecks(result: RunResult): FailedCheck[] {
   const perEndpoint = result.endpoints.flatMap((e) =>
     byFrequency(e.checks ?? {}).map(([check, count]) => ({ endpoint: e.name, check, count })),

@@ -6,12 +6,12 @@ import type { RunResult, SloResult, Stats } from '../types.js';
 import type { ReportOptions } from './options.js';
 import { escapeHtml as h, jsonForScript } from './escape.js';
 import { formatCount, formatLatencyCells, formatLoadWindow, formatMs, formatPercent, formatRate } from './format.js';
-import { byFrequency, failedChecks, statusEntries, type CountEntry } from './counts.js';
+import { byFrequency, failedChecks, sampleText, samplesOf, statusEntries, type CountEntry } from './counts.js';
 import { chartData } from './html-data.js';
 import { REPORT_SCRIPT } from './html-script.js';
 import { REPORT_CSS } from './html-style.js';
 import { redactResult } from './redact-result.js';
-import { runNotes, verdictLabel } from './run-notes.js';
+import { LAG_WARNING_MS, runNotes, verdictLabel } from './run-notes.js';
 import { sloActual, sloThreshold, sloVerdict } from './slo-view.js';
 
 export function htmlReport(raw: RunResult, options: ReportOptions): string {
@@ -108,13 +108,22 @@ function cards(result: RunResult): string {
     `<div class="card${bad ? ' bad' : ''}"><div class="label">${h(label)}</div><div class="value">${h(value)}</div></div>`;
   return `<div class="cards">
 ${card('requests', formatCount(t.requests))}
-${card('throughput', `${formatRate(t.rps)}/s`)}
+${card('throughput', `${formatRate(t.rps)}/s${plannedRate(result) === null ? '' : ` of ${formatRate(plannedRate(result)!)}/s planned`}`)}
 ${card('errors', `${formatCount(t.errors)} (${formatPercent(t.errorRate)}${t.dropped > 0 ? ' with the dropped' : ''})`, t.errors > 0 || t.dropped > 0)}
-${card('dropped', formatCount(t.dropped), t.dropped > 0)}
+${card('dropped', `${formatCount(t.dropped)}${t.dropped > 0 && result.durationMs > 0 ? ` (${formatRate(t.dropped / (result.durationMs / 1000))}/s)` : ''}`, t.dropped > 0)}
+${result.model === 'closed' ? '' : card('schedule lag p99', `${formatMs(result.scheduleLagMs.p99)} ms`, result.scheduleLagMs.p99 > LAG_WARNING_MS)}
 ${card('p50', latencyCard(t.latencyMs.p50, t.latencyMs.max))}
 ${card('p99', latencyCard(t.latencyMs.p99, t.latencyMs.max))}
 ${card('max', latencyCard(t.latencyMs.max, t.latencyMs.max))}
 </div>`;
+}
+
+/** Open model: the arrivals per second the phases planned, over the load window (null when not known or not open). */
+function plannedRate(result: RunResult): number | null {
+  const phases = result.phases ?? [];
+  if (result.model !== 'open' || phases.length === 0 || result.durationMs <= 0 || phases.some((p) => p.rate === undefined)) return null;
+  const arrivals = phases.reduce((n, p) => n + ((p.rate! + (p.rampTo ?? p.rate!)) / 2) * (p.durationMs / 1000), 0);
+  return arrivals / (result.durationMs / 1000);
 }
 
 /** "12.3 ms", or "no data" when no request got a response. */
@@ -166,6 +175,11 @@ function countTable(title: string, entries: CountEntry[]): string {
 function failedChecksTable(result: RunResult): string {
   const checks = failedChecks(result);
   if (checks.length === 0) return '<p class="empty">None.</p>';
-  const rows = checks.map((f) => `<tr><td>${h(f.endpoint)}</td><td class="text">${h(f.check)}</td><td>${formatCount(f.count)}</td></tr>`).join('');
-  return `<table class="data"><thead><tr><th>endpoint</th><th class="text">check</th><th>failures</th></tr></thead><tbody>${rows}</tbody></table>`;
+  const rows = checks
+    .map((f) => {
+      const samples = samplesOf(result, f.endpoint, f.check).map((s) => `<div>${h(sampleText(s))}${s.body ? `<br><code>${h(s.body)}</code>` : ''}</div>`).join('');
+      return `<tr><td>${h(f.endpoint)}</td><td class="text">${h(f.check)}</td><td>${formatCount(f.count)}</td><td class="text">${samples}</td></tr>`;
+    })
+    .join('');
+  return `<table class="data"><thead><tr><th>endpoint</th><th class="text">check</th><th>failures</th><th class="text">first failures</th></tr></thead><tbody>${rows}</tbody></table>`;
 }

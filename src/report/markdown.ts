@@ -4,7 +4,7 @@ import type { RunResult, SloResult, Stats } from '../types.js';
 import type { ReportOptions } from './options.js';
 import { escapeMarkdownCell as cell } from './escape.js';
 import { formatCount, formatErrors, formatLatencyCells, formatLoadWindow, formatMs, formatPercent, formatRate } from './format.js';
-import { byFrequency, failedChecks, statusEntries, type CountEntry } from './counts.js';
+import { byFrequency, failedChecks, sampleText, samplesOf, statusEntries, type CountEntry } from './counts.js';
 import { redactResult } from './redact-result.js';
 import { runNotes, verdictLabel, type VerdictLabel } from './run-notes.js';
 import { sloActual, sloThreshold, sloVerdict } from './slo-view.js';
@@ -87,8 +87,8 @@ function countTable(title: string, entries: CountEntry[]): string {
 function failedChecksTable(result: RunResult): string {
   const checks = failedChecks(result);
   if (checks.length === 0) return '';
-  const rows = checks.map((f) => row([cell(f.endpoint), cell(f.check), formatCount(f.count)]));
-  return [row(['endpoint', 'check', 'failures']), '|---|---|--:|', ...rows].join('\n');
+  const rows = checks.map((f) => row([cell(f.endpoint), cell(f.check), formatCount(f.count), cell(samplesOf(result, f.endpoint, f.check).map(sampleText).join(' / '))]));
+  return [row(['endpoint', 'check', 'failures', 'first failures']), '|---|---|--:|---|', ...rows].join('\n');
 }
 
 function timelineDetails(result: RunResult): string {

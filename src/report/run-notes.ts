@@ -1,6 +1,6 @@
 // Sentences about how a run was carried out that every human-facing report must state plainly.
 import type { RunResult } from '../types.js';
-import { formatCount } from './format.js';
+import { formatCount, formatMs, formatRate } from './format.js';
 
 export type VerdictLabel = 'PASS' | 'FAIL' | 'INTERRUPTED' | 'ABORTED' | 'STOPPED';
 
@@ -43,6 +43,12 @@ export function runNotes(result: RunResult, options: { reasons?: boolean } = {})
   }
   if (result.mergedFrom !== undefined) notes.push(`Merged from ${result.mergedFrom} result files.`);
   notes.push(...httpNotes(result));
+  const phases = phasesNote(result);
+  if (phases) notes.push(phases);
+  const lag = scheduleLagNote(result);
+  if (lag) notes.push(lag);
+  const flows = flowsNote(result);
+  if (flows) notes.push(flows);
   if (result.totals.dropped > 0) {
     notes.push(`${formatCount(result.totals.dropped)} arrivals were dropped: the generator hit its in-flight limit, so the target saw less load than planned (they count as errors in error_rate).`);
   }
@@ -69,6 +75,47 @@ function httpNotes(result: RunResult): string[] {
   }
   if (redirects.length > 0) notes.push(`Redirects followed (part of each step's latency): ${redirects.join(', ')}.`);
   return notes;
+}
+
+/** Beyond this p99 schedule lag the generator fell behind: the target saw bursts instead of the planned arrivals. */
+export const LAG_WARNING_MS = 10;
+
+/** Open phases: how late sends left against the schedule, with a warning when the generator fell behind. */
+export function scheduleLagNote(result: RunResult): string | null {
+  const lag = result.scheduleLagMs as RunResult['scheduleLagMs'] | undefined;
+  if (result.model === 'closed' || result.totals.requests === 0 || !lag) return null;
+  const figures = `mean ${formatMs(lag.mean)} ms · p99 ${formatMs(lag.p99)} ms · max ${formatMs(lag.max)} ms`;
+  if (lag.p99 > LAG_WARNING_MS) {
+    return `WARNING: the generator fell behind its schedule (schedule lag ${figures}): the target saw bursts, not the planned arrivals; give the generator more CPU (--workers) or lower the rate. Latency still counts from the intended send time.`;
+  }
+  return `Schedule lag (how late sends left against the schedule): ${figures}.`;
+}
+
+/** Per flow: iterations and how long they took (k6 iterations and iteration_duration). */
+export function flowsNote(result: RunResult): string | null {
+  const flows = result.flows ?? [];
+  if (flows.length === 0) return null;
+  const parts = flows.map((f) => {
+    const cut = f.iterations - f.completed;
+    const duration = f.completed > 0 ? `, duration p50 ${formatMs(f.durationMs.p50)} ms · p95 ${formatMs(f.durationMs.p95)} ms · max ${formatMs(f.durationMs.max)} ms` : '';
+    return `${f.name} ${formatCount(f.iterations)} iterations${cut > 0 ? ` (${formatCount(cut)} ended early)` : ''}${duration}`;
+  });
+  return `Flows: ${parts.join(' · ')}.`;
+}
+
+/** More than one phase, or a named one: what each did, e.g. "Phases: warm-up 0–60 s (closed, 10→100 users, 1,234 iterations)". */
+export function phasesNote(result: RunResult): string | null {
+  const phases = result.phases ?? [];
+  if (phases.length < 2 && !phases.some((p) => !/^phase \d+$/.test(p.name))) return null;
+  const seconds = (ms: number): string => `${formatRate(ms / 1000).replace(/\.?0+$/, '')}`;
+  const parts = phases.map((p) => {
+    const shape =
+      p.kind === 'open'
+        ? p.rate === undefined ? 'open' : `open, ${formatRate(p.rate)}${p.rampTo !== undefined && p.rampTo !== p.rate ? `→${formatRate(p.rampTo)}` : ''}/s`
+        : p.vus === undefined ? 'closed' : `closed, ${p.vus}${p.rampTo !== undefined && p.rampTo !== p.vus ? `→${p.rampTo}` : ''} users`;
+    return `${p.name} ${seconds(p.startMs)}–${seconds(p.startMs + p.durationMs)} s (${shape}, ${formatCount(p.iterations)} iterations)`;
+  });
+  return `Phases: ${parts.join(' · ')}.`;
 }
 
 /** A timed-out or cut request is recorded at the time it was given up: its latency is a lower bound. */

@@ -11,7 +11,8 @@ export function sloVerdict(slo: SloResult): SloVerdict {
 
 /** "p95 < 200ms" for totals, "p99 < 300ms [get-product]" for one endpoint. */
 export function sloLabel(slo: SloResult): string {
-  return slo.endpoint === null ? slo.expr : `${slo.expr} [${slo.endpoint}]`;
+  const tags = slo.tags ? ` {${Object.entries(slo.tags).map(([k, v]) => `${k}=${v}`).join(', ')}}` : '';
+  return slo.endpoint === null ? `${slo.expr}${tags}` : `${slo.expr} [${slo.endpoint}]${tags}`;
 }
 
 export function sloActual(slo: SloResult): string {

@@ -4,7 +4,7 @@ import Table from 'cli-table3';
 import type { RunResult, SloResult, Stats } from '../types.js';
 import type { ReportOptions } from './options.js';
 import { formatCount, formatErrors, formatLatencyCells, formatLoadWindow, formatPercent, formatRate } from './format.js';
-import { byFrequency, failedChecks, statusEntries, type CountEntry } from './counts.js';
+import { byFrequency, failedChecks, sampleText, samplesOf, statusEntries, type CountEntry } from './counts.js';
 import { redactResult } from './redact-result.js';
 import { failureReasons, runNotes, verdictLabel } from './run-notes.js';
 import { sloActual, sloLabel, sloThreshold, sloVerdict } from './slo-view.js';
@@ -110,5 +110,12 @@ function failedChecksLines(result: RunResult, c: ChalkInstance): string[] {
   const checks = failedChecks(result);
   if (checks.length === 0) return [];
   const width = Math.max(...checks.map((f) => f.endpoint.length));
-  return [c.dim('Failed checks:'), ...checks.map((f) => `  ${f.endpoint.padEnd(width)}  ${c.red(f.check)} ×${formatCount(f.count)}`)];
+  // Each check with its first failures: what was expected and what came back (and the body's start).
+  return [
+    c.dim('Failed checks:'),
+    ...checks.flatMap((f) => [
+      `  ${f.endpoint.padEnd(width)}  ${c.red(f.check)} ×${formatCount(f.count)}`,
+      ...samplesOf(result, f.endpoint, f.check).flatMap((s) => [`    ${f.endpoint} ${s.check}: ${sampleText(s)}`, ...(s.body ? [c.dim(`      body: ${s.body}`)] : [])]),
+    ]),
+  ];
 }

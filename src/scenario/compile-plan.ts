@@ -6,7 +6,7 @@ import { VERSION } from '../version.js';
 import type { Flow, HttpOptions, Plan, Step, Vars } from '../types.js';
 import { makeIterationVars, type DataSource } from './data.js';
 import { checkThink, compilePhases } from './phases.js';
-import type { FieldPath, ProblemSink } from './problems.js';
+import { formatPath, type FieldPath, type ProblemSink } from './problems.js';
 import { compileRequestStep, type StepContext } from './request-step.js';
 import { headerSecrets } from './secrets.js';
 import { compileSlos } from './slos.js';
@@ -37,15 +37,19 @@ export function compilePlan({ value, file, dataSources, envSecrets, problems }: 
     // Like k6 and Artillery, say who is calling (gateways and WAFs may refuse requests without it).
     defaultHeaders: { 'user-agent': `bench/${VERSION}`, ...lowerCaseHeaders(http.headers) },
     graphqlPath: typeof http.graphqlPath === 'string' ? http.graphqlPath : DEFAULT_GRAPHQL_PATH,
-    scope: baseScope(variables, dataSources),
+    // A data source that could not be loaded was reported once; its {{ name.field }}s are not reported again.
+    scope: baseScope(variables, dataSources).with(Object.keys(asMap(value.data)).filter((name) => !dataSources.some((s) => s.name === name)), null),
     problems,
     endpoints: new Map(),
     secrets,
     compression: typeof http.compression === 'boolean' ? http.compression : undefined,
   };
   const setup = compileSteps(value.setup, ['setup'], context);
-  const flows = compileFlows(value.flows, { ...context, scope: setup.scope });
+  const tags = new Map<number, Record<string, string>>();
+  const seen = { steps: new Map<number, string>(), warnings: [] as string[] };
+  const flows = compileFlows(value.flows, { ...context, scope: setup.scope }, tags, seen);
   const endpoints = [...context.endpoints.keys()];
+  const endpointTags = tags.size === 0 ? undefined : endpoints.map((_, i) => tags.get(i) ?? {});
   for (const [name, text] of Object.entries(context.defaultHeaders)) for (const secret of headerSecrets(name, text)) secrets.add(secret);
   const maxRate = value.maxRate === undefined ? undefined : parseRate(value.maxRate) ?? undefined;
   return {
@@ -56,12 +60,15 @@ export function compilePlan({ value, file, dataSources, envSecrets, problems }: 
     phases: compilePhases(value.load, problems),
     flows,
     endpoints,
+    ...(endpointTags ? { endpointTags } : {}),
+    ...(seen.warnings.length > 0 ? { warnings: seen.warnings } : {}),
     setup: setup.steps,
-    ...compileSlos(value.slo, endpoints, problems),
+    ...compileSlos(value.slo, endpoints, problems, flows.map((f) => f.name)),
     iterationVars: makeIterationVars(variables, dataSources),
     // A target from the environment is where the load goes, not a secret: reports must name it.
     secrets: [...secrets].filter((s) => s !== value.target),
     ...(maxRate === undefined ? {} : { maxRate }),
+    ...(value.gracefulStop === undefined ? {} : { gracefulStopMs: parseDuration(value.gracefulStop) ?? undefined }),
     ...(value.stream && typeof value.stream === 'object' ? { stream: value.stream as Plan['stream'] } : {}),
   };
 }
@@ -146,7 +153,17 @@ function baseScope(variables: Vars, dataSources: readonly DataSource[]): Templat
 }
 
 /** Steps in order; each step sees the captures of the steps before it. */
-function compileSteps(raw: unknown, path: FieldPath, context: StepContext): { steps: Step[]; scope: TemplateScope } {
+/** `tags:` as strings (the schema checked they are a map of scalars). */
+function tagsOf(raw: unknown): Record<string, string> {
+  return Object.fromEntries(Object.entries(asMap(raw)).map(([k, v]) => [k, String(v)]));
+}
+
+function compileSteps(
+  raw: unknown,
+  path: FieldPath,
+  context: StepContext,
+  tags?: { flow: Record<string, string>; into: Map<number, Record<string, string>>; seen: { steps: Map<number, string>; warnings: string[] } },
+): { steps: Step[]; scope: TemplateScope } {
   const steps: Step[] = [];
   let scope = context.scope;
   (Array.isArray(raw) ? raw : []).forEach((item, index) => {
@@ -161,18 +178,24 @@ function compileSteps(raw: unknown, path: FieldPath, context: StepContext): { st
     if (!compiled) return;
     steps.push(compiled.step);
     scope = scope.with(compiled.captures);
+    const mine = { ...tags?.flow, ...tagsOf(spec.tags) };
+    const first = tags?.seen.steps.get(compiled.step.endpoint);
+    const here = formatPath(at);
+    if (first !== undefined) tags!.seen.warnings.push(`${here}: "${compiled.name}" is also the name of ${first}: both are counted in one endpoint row (name them apart to see them apart)`);
+    else tags?.seen.steps.set(compiled.step.endpoint, here);
+    if (tags && Object.keys(mine).length > 0) tags.into.set(compiled.step.endpoint, { ...tags.into.get(compiled.step.endpoint), ...mine });
   });
   return { steps, scope };
 }
 
-function compileFlows(raw: unknown, context: StepContext): Flow[] {
+function compileFlows(raw: unknown, context: StepContext, tags: Map<number, Record<string, string>>, seen: { steps: Map<number, string>; warnings: string[] }): Flow[] {
   const flows = Array.isArray(raw) ? raw : [];
   return flows.map((item, index) => {
     const spec = asMap(item);
     return {
       name: typeof spec.name === 'string' ? spec.name : `flow-${index + 1}`,
       weight: typeof spec.weight === 'number' ? spec.weight : 1,
-      steps: compileSteps(spec.steps, ['flows', index, 'steps'], context).steps,
+      steps: compileSteps(spec.steps, ['flows', index, 'steps'], context, { flow: tagsOf(spec.tags), into: tags, seen }).steps,
     };
   });
 }

@@ -19,7 +19,7 @@ export async function loadDataSources(data: unknown, baseDir: string, problems: 
   return loaded.filter((source): source is DataSource => source !== null);
 }
 
-async function loadOne(name: string, spec: { csv?: unknown; order?: unknown }, baseDir: string, problems: ProblemList): Promise<DataSource | null> {
+async function loadOne(name: string, spec: { csv?: unknown; order?: unknown; delimiter?: unknown }, baseDir: string, problems: ProblemList): Promise<DataSource | null> {
   if (typeof spec?.csv !== 'string') return null;
   const file = resolve(baseDir, spec.csv);
   let text: string;
@@ -29,7 +29,8 @@ async function loadOne(name: string, spec: { csv?: unknown; order?: unknown }, b
     problems.add(['data', name, 'csv'], `cannot read data file ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
     return null;
   }
-  const rows = parseRows(text, file, problems);
+  const delimiter = typeof spec.delimiter === 'string' && spec.delimiter !== '' ? spec.delimiter : ',';
+  const rows = parseRows(text, file, problems, delimiter);
   if (rows === null) return null;
   if (rows.length === 0) {
     problems.add(['data', name, 'csv'], `data file ${file} has a header but no rows`);
@@ -39,9 +40,9 @@ async function loadOne(name: string, spec: { csv?: unknown; order?: unknown }, b
   return { name, rows: rows.map((row) => Object.freeze(row)), fields, order: spec.order === 'random' ? 'random' : 'sequential' };
 }
 
-function parseRows(text: string, file: string, problems: ProblemList): Array<Record<string, string>> | null {
+function parseRows(text: string, file: string, problems: ProblemList, delimiter: string): Array<Record<string, string>> | null {
   try {
-    return parse(text, { columns: true, skip_empty_lines: true, bom: true }) as Array<Record<string, string>>;
+    return parse(text, { columns: true, skip_empty_lines: true, bom: true, delimiter }) as Array<Record<string, string>>;
   } catch (error) {
     const { lines, message } = error as { lines?: number; message: string };
     problems.addAt({ file, line: lines ?? 1, col: 1, path: '', message: message.replace(/ on line \d+$/, '') });

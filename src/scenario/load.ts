@@ -10,6 +10,8 @@ import { loadDataSources } from './data.js';
 import { substituteEnv, type Env } from './env.js';
 import { formatPath, ProblemList } from './problems.js';
 import { checkAgainstSchema } from './schema-check.js';
+import { migrationHint } from './migration.js';
+import { checkTargetFlag } from './overrides.js';
 import { scenarioSchema } from './schema.js';
 import { MAX_SCENARIO_BYTES, parseYamlSource, toPlainData } from './yaml-source.js';
 
@@ -18,6 +20,8 @@ export interface LoadOptions {
   env?: Env;
   /** --target: replaces the file's target before substitution, so an unset ${TARGET} there is no error */
   target?: string;
+  /** --rate or --vus replace the load: a file without `load:` is fine then */
+  loadFromFlags?: boolean;
 }
 
 export async function loadScenario(file: string, options: LoadOptions = {}): Promise<Plan> {
@@ -33,6 +37,8 @@ export async function parseScenario(text: string, path: string, options: LoadOpt
   const problems = new ProblemList(path, source.locate);
   for (const issue of source.issues) problems.addAt({ file: path, ...issue.position, path: '', message: issue.message });
   if (source.issues.length > 0) throw new ScenarioError(problems.sorted());
+  // A --target is the command line's: a bad one is blamed there, never on the file's target line.
+  if (options.target !== undefined) checkTargetFlag(options.target);
   if (options.target !== undefined && source.doc.has('target')) source.doc.set('target', options.target);
   const envSecrets = substituteEnv(source.doc, options.env ?? process.env, problems);
   const data = toPlainData(source);
@@ -46,7 +52,12 @@ export async function parseScenario(text: string, path: string, options: LoadOpt
   }
   // Schema problems are causes: what compiling the same field then finds (an SLO the schema already
   // refused) is not said a second time. Marked on a field's last schema problem, so all of those show.
-  const issues = checkAgainstSchema(scenarioSchema, data.value);
+  // An Artillery script or k6 options: one line mapping their words onto bench's, before the details.
+  const hint = migrationHint(data.value);
+  if (hint) problems.add([], hint);
+  const issues = checkAgainstSchema(scenarioSchema, data.value).filter(
+    (issue) => !(options.loadFromFlags && issue.path.length === 0 && issue.message === 'missing required key "load"'),
+  );
   issues.forEach((issue, i) => {
     const last = !issues.slice(i + 1).some((later) => formatPath(later.path) === formatPath(issue.path));
     problems.add(issue.path, issue.message, issue.anchor, last);

@@ -56,6 +56,14 @@ function positiveNumber(flag: string, text: string): number {
   return n;
 }
 
+/** --target as typed: "127.0.0.1:8080" (no scheme) gets the likely fix, on the command line. */
+export function checkTargetFlag(target: string): void {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) {
+    throw new UsageError(`--target "${target}" is not an http(s) URL (did you mean http://${target.replace(/^\/+/, '')}?)`);
+  }
+  checkTarget(target);
+}
+
 export function checkTarget(target: string): void {
   let url: URL;
   try {

@@ -11,6 +11,7 @@ export async function preparePlan(
   overrides: LoadOverrides,
   segment?: { index: number; count: number },
 ): Promise<Plan> {
-  const plan = applyOverrides(await loadScenario(file, { env, target: overrides.target }), overrides);
+  const loadFromFlags = overrides.rate !== undefined || overrides.vus !== undefined;
+  const plan = applyOverrides(await loadScenario(file, { env, target: overrides.target, loadFromFlags }), overrides);
   return segment && segment.count > 1 ? segmentPlan(plan, segment.index, segment.count) : plan;
 }

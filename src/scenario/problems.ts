@@ -1,6 +1,7 @@
 // Collects every problem of a scenario file (k6's Validate() []error), each located by field path.
 // Checkers only say *where* (a path into the document) and *what*; the locator turns paths into line:col.
 import type { Problem } from '../errors.js';
+import { FOREIGN_KEYS } from './migration.js';
 
 export type PathSegment = string | number;
 export type FieldPath = readonly PathSegment[];
@@ -81,7 +82,10 @@ export function closest(word: string, candidates: Iterable<string>): string | un
 }
 
 export function didYouMean(word: string, candidates: Iterable<string>): string {
-  const hint = closest(word, candidates);
+  const list = [...candidates];
+  // Artillery's and k6's words for bench's keys (arrivalRate → rate, thresholds → slo), where bench's is allowed.
+  const foreign = Object.hasOwn(FOREIGN_KEYS, word) ? FOREIGN_KEYS[word] : undefined;
+  const hint = foreign !== undefined && list.includes(foreign) ? foreign : closest(word, list);
   return hint === undefined ? '' : ` (did you mean "${hint}"?)`;
 }
 

@@ -45,7 +45,7 @@ export function compileRequestStep(raw: Raw, path: FieldPath, ctx: StepContext):
   const renderPath = compilePath(target, raw.query, path, method, ctx);
   const renderBody = compileBody(raw, path, ctx);
   const httpMethod = method === 'graphql' ? 'POST' : method.toUpperCase();
-  const { verify, readBody, captures } = compileVerify(raw, path, ctx.scope, ctx.problems);
+  const { verify, explain, readBody, captures } = compileVerify(raw, path, ctx.scope, ctx.problems);
   const compress = ctx.compression ?? readBody;
   const renderHeaders = compileHeaders(raw, path, ctx, renderBody !== undefined && raw.body === undefined, compress);
   const render = (vars: Vars): RequestSpec => {
@@ -53,7 +53,7 @@ export function compileRequestStep(raw: Raw, path: FieldPath, ctx: StepContext):
     if (renderBody) spec.body = renderBody(vars);
     return spec;
   };
-  return { step: { kind: 'request', endpoint: endpointIndex(name, ctx.endpoints), readBody, captures: captures.length > 0, render, verify }, name, captures };
+  return { step: { kind: 'request', endpoint: endpointIndex(name, ctx.endpoints), readBody, captures: captures.length > 0, render, verify, explain }, name, captures };
 }
 
 function requestMethod(raw: Raw): (typeof METHODS)[number] | 'graphql' | null {

@@ -16,7 +16,7 @@ const THINK_PATTERN = `^(0|${RANGE_PART}(\\s*\\.\\.\\s*${RANGE_PART})?)$`;
 const RATE_PATTERN = '^\\d+(\\.\\d+)?\\s*(/\\s*\\d*\\s*(s|sec|second|m|min|minute|h|hour))?$';
 // "<metric> <op> <value>" (p95 < 200ms, p(99)<300, error_rate < 1%); src/slo/parse.ts judges metric and value.
 const SLO_EXPR = '[A-Za-z_][A-Za-z0-9_.]*(\\(\\s*\\d+(\\.\\d+)?\\s*\\))?\\s*(<=|>=|==|!=|<|>)\\s*\\S.*$';
-const SLO_PATTERN = `^\\s*([^:<>=!]+:\\s*)?${SLO_EXPR}`;
+const SLO_PATTERN = `^\\s*((flow:)?[^:<>=!]+:\\s*)?${SLO_EXPR}`;
 const SLO_EXPR_PATTERN = `^\\s*${SLO_EXPR}`;
 
 const NEEDS_UNIT = 'needs a unit, e.g. 2s or 500ms (a bare number is ambiguous)';
@@ -54,10 +54,12 @@ const headers = {
   additionalProperties: scalarValue,
 };
 
+const phaseName = { type: 'string', description: 'shown in reports and the timeline' };
+
 const openPhase = {
   description: 'open model: arrivals per second, independent of response times',
   type: 'object',
-  properties: { duration, rate, rampTo: { ...rate, description: 'ramp linearly to this rate by the end of the phase' } },
+  properties: { name: phaseName, duration, rate, rampTo: { ...rate, description: 'ramp linearly to this rate by the end of the phase' } },
   required: ['duration', 'rate'],
   additionalProperties: false,
 };
@@ -66,11 +68,33 @@ const closedPhase = {
   description: 'closed model: vus users, each looping over flows',
   type: 'object',
   properties: {
+    name: phaseName,
     duration,
-    vus: { type: 'integer', minimum: 1, description: 'concurrent users' },
+    vus: { type: 'integer', minimum: 0, description: 'concurrent users (at the start, when ramping: 0 allowed)' },
+    rampTo: { type: 'integer', minimum: 0, description: 'start (or stop) users one by one to this many by the end of the phase' },
+    gracefulRampDown: { ...duration, description: 'a user stopped by a ramp-down finishes its iteration within this grace (default: the request timeout)' },
     think: { ...think, description: 'pause between iterations' },
   },
   required: ['duration', 'vus'],
+  // Without a ramp a phase needs users; a ramp may start from 0.
+  if: { type: 'object', ...has('rampTo') },
+  then: true,
+  else: { properties: { vus: { type: 'integer', minimum: 1 } } },
+  additionalProperties: false,
+};
+
+const iterationsPhase = {
+  description: 'a fixed number of iterations (k6 shared-iterations / per-vu-iterations); the phase ends when they are done',
+  type: 'object',
+  properties: {
+    name: phaseName,
+    iterations: { type: 'integer', minimum: 1, description: 'iterations in all, shared among the users (perVu: each user\'s)' },
+    vus: { type: 'integer', minimum: 1, description: 'concurrent users (default 1)' },
+    perVu: { type: 'boolean', description: 'iterations is per user (k6 per-vu-iterations); default false: shared' },
+    maxDuration: { ...duration, description: 'the phase ends at the latest after this long (default 10m)' },
+    think: { ...think, description: 'pause between iterations' },
+  },
+  required: ['iterations'],
   additionalProperties: false,
 };
 
@@ -79,7 +103,11 @@ function has(...keys: string[]) {
   return { properties: Object.fromEntries(keys.map((key) => [key, {}])), required: keys };
 }
 
-const phase = { if: { type: 'object', ...has('vus') }, then: { $ref: '#/definitions/closedPhase' }, else: { $ref: '#/definitions/openPhase' } };
+const phase = {
+  if: { type: 'object', ...has('iterations') },
+  then: { $ref: '#/definitions/iterationsPhase' },
+  else: { if: { type: 'object', ...has('vus') }, then: { $ref: '#/definitions/closedPhase' }, else: { $ref: '#/definitions/openPhase' } },
+};
 
 const statusCode = { type: 'integer', minimum: 100, maximum: 599 };
 
@@ -119,6 +147,8 @@ const graphql = {
   additionalProperties: false,
 };
 
+const tags = { type: 'object', additionalProperties: scalarValue, description: 'labels, e.g. { kind: read }: in result.json endpoints, and SLOs can select by them' };
+
 const path = { type: 'string', description: 'path (/api/x/{{ id }}) relative to target, or an absolute URL' };
 
 const requestStep = {
@@ -133,6 +163,7 @@ const requestStep = {
     body: { type: 'string', description: 'raw body' },
     expect,
     capture,
+    tags,
   },
   oneOf: [...METHODS, 'graphql'].map((method) => has(method)),
   not: has('json', 'body'),
@@ -158,6 +189,7 @@ const slo = {
       properties: {
         expr: sloExpr,
         endpoint: { type: 'string' },
+        tags: { type: 'object', additionalProperties: scalarValue, description: 'judge over the steps carrying every one of these tags, e.g. { kind: read }' },
         abortOnFail: { type: 'boolean', description: 'stop the run as soon as this fails' },
         window: { ...duration, description: 'evaluate abortOnFail over this trailing window' },
       },
@@ -207,12 +239,17 @@ export const scenarioSchema: JsonSchema = {
     },
     maxRate: { ...rate, description: 'safety ceiling on arrivals per second' },
     load: { type: 'array', items: { $ref: '#/definitions/phase' }, minItems: 1, description: 'phases, in order' },
+    gracefulStop: { ...duration, description: 'after the last phase, iterations under way finish within this grace (default: the request timeout + 1s)' },
     variables: { type: 'object', description: 'constants usable as {{ name }}' },
     data: {
       type: 'object',
       additionalProperties: {
         type: 'object',
-        properties: { csv: { type: 'string', description: 'path relative to this file' }, order: { enum: ['sequential', 'random'] } },
+        properties: {
+          csv: { type: 'string', description: 'path relative to this file' },
+          order: { enum: ['sequential', 'random'] },
+          delimiter: { type: 'string', minLength: 1, description: 'field separator (default ","), e.g. ";" or "\t"' },
+        },
         required: ['csv'],
         additionalProperties: false,
       },
@@ -226,6 +263,7 @@ export const scenarioSchema: JsonSchema = {
         properties: {
           name: { type: 'string' },
           weight: { type: 'number', exclusiveMinimum: 0 },
+          tags: { ...tags, description: 'labels for every step of this flow (a step\'s own tags win)' },
           steps: { type: 'array', minItems: 1, items: { $ref: '#/definitions/step' } },
         },
         required: ['steps'],
@@ -248,7 +286,7 @@ export const scenarioSchema: JsonSchema = {
   },
   required: ['load', 'flows'],
   additionalProperties: false,
-  definitions: { phase, openPhase, closedPhase, step, thinkStep, requestStep },
+  definitions: { phase, openPhase, closedPhase, iterationsPhase, step, thinkStep, requestStep },
 };
 
 /** The published file's exact text. */

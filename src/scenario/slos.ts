@@ -5,7 +5,7 @@ import { defaultSlos, parseSlo } from '../slo/parse.js';
 import { didYouMean, type FieldPath, type ProblemSink } from './problems.js';
 import { parseDuration } from './units.js';
 
-const ENDPOINT_PREFIX = /^\s*([^:]+?)\s*:\s+(.+)$/;
+const ENDPOINT_PREFIX = /^\s*((?:flow:)?[^:]+?)\s*:\s+(.+)$/;
 
 // k6 thresholds are keyed by metric ("http_req_duration: p(95)<200"); bench's prefix is an endpoint.
 const K6_METRIC_PREFIXES: Record<string, string> = {
@@ -15,11 +15,11 @@ const K6_METRIC_PREFIXES: Record<string, string> = {
   checks: '"error_rate < 1%" (no prefix)',
 };
 
-export function compileSlos(raw: unknown, endpoints: readonly string[], problems: ProblemSink): { slo: SloSpec[]; sloDefaults: boolean } {
+export function compileSlos(raw: unknown, endpoints: readonly string[], problems: ProblemSink, flows: readonly string[] = []): { slo: SloSpec[]; sloDefaults: boolean } {
   if (raw === undefined || raw === null) return { slo: defaultSlos(), sloDefaults: true };
   if (!Array.isArray(raw)) return { slo: [], sloDefaults: false };
   const slo = raw.flatMap((item, index) => {
-    const spec = compileOne(item, ['slo', index], endpoints, problems);
+    const spec = compileOne(item, ['slo', index], endpoints, problems, flows);
     return spec ? [spec] : [];
   });
   return { slo, sloDefaults: false };
@@ -32,6 +32,7 @@ interface SloEntry {
   abortOnFail: boolean;
   window: unknown;
   path: FieldPath;
+  tags?: Record<string, string>;
 }
 
 function entryOf(item: unknown, path: FieldPath): SloEntry | null {
@@ -44,14 +45,15 @@ function entryOf(item: unknown, path: FieldPath): SloEntry | null {
   const spec = item as Record<string, unknown>;
   if (typeof spec.expr === 'string') {
     const endpoint = typeof spec.endpoint === 'string' ? spec.endpoint : null;
-    return { expr: spec.expr, endpoint, abortOnFail: spec.abortOnFail === true, window: spec.window, path: [...path, 'expr'] };
+    const tags = spec.tags !== null && typeof spec.tags === 'object' ? Object.fromEntries(Object.entries(spec.tags).map(([k, v]) => [k, String(v)])) : undefined;
+    return { expr: spec.expr, endpoint, abortOnFail: spec.abortOnFail === true, window: spec.window, path: [...path, 'expr'], ...(tags ? { tags } : {}) };
   }
   const [first] = Object.entries(spec);
   if (!first || typeof first[1] !== 'string') return null;
   return { expr: first[1], endpoint: first[0], abortOnFail: false, window: undefined, path: [...path, first[0]] };
 }
 
-function compileOne(item: unknown, path: FieldPath, endpoints: readonly string[], problems: ProblemSink): SloSpec | null {
+function compileOne(item: unknown, path: FieldPath, endpoints: readonly string[], problems: ProblemSink, flows: readonly string[]): SloSpec | null {
   const entry = entryOf(item, path);
   if (!entry) return null;
   const parsed = parseSlo(entry.expr);
@@ -59,12 +61,15 @@ function compileOne(item: unknown, path: FieldPath, endpoints: readonly string[]
     problems.add(entry.path, parsed.error);
     return null;
   }
-  if (entry.endpoint !== null && !endpoints.includes(entry.endpoint)) {
+  if (entry.endpoint?.startsWith('flow:')) {
+    const flow = entry.endpoint.slice('flow:'.length);
+    if (!flows.includes(flow)) problems.add(entry.path, `no flow is named "${flow}"${didYouMean(flow, flows)} (flows: ${flows.join(', ') || 'none'})`);
+  } else if (entry.endpoint !== null && !endpoints.includes(entry.endpoint)) {
     const k6 = K6_METRIC_PREFIXES[entry.endpoint.toLowerCase()];
     const hint = k6 ? `; k6's "${entry.endpoint}: …" is bench's ${k6}` : didYouMean(entry.endpoint, endpoints);
     problems.add(entry.path, `no step is named "${entry.endpoint}"${hint} (endpoints: ${endpoints.join(', ') || 'none'})`);
   }
   const windowMs = entry.window === undefined ? 0 : (parseDuration(entry.window) ?? 0);
   // The endpoint travels in its own field; reports add it next to the expression.
-  return { expr: entry.expr, endpoint: entry.endpoint, ...parsed, abortOnFail: entry.abortOnFail, windowMs };
+  return { expr: entry.expr, endpoint: entry.endpoint, ...parsed, abortOnFail: entry.abortOnFail, windowMs, ...(entry.tags ? { tags: entry.tags } : {}) };
 }

@@ -1,16 +1,19 @@
 // A request step's `expect:` and `capture:` → one verify(res, vars) closure. Cheap by construction:
 // Failure objects are built at load, the body is JSON-parsed at most once per response, and header-only
 // steps never ask the engine for the body.
-import type { Failure, ResponseView, Vars } from '../types.js';
+import type { Failure, FailureSample, ResponseView, Vars } from '../types.js';
 import { compileJsonPath, type JsonLookup } from './json-path.js';
 import type { FieldPath, ProblemSink } from './problems.js';
 import { stringify, type TemplateScope } from './template.js';
 import { compileValue } from './template-value.js';
 
 export type Verify = (res: ResponseView, vars: Vars) => Failure | null;
+export type Explain = (res: ResponseView, vars: Vars, failure: Failure) => FailureSample;
 
 export interface CompiledVerify {
   verify: Verify;
+  /** expected and actual for a failure `verify` returned (off the hot path: only the first few) */
+  explain: Explain;
   readBody: boolean;
   /** names this step captures (visible to later steps) */
   captures: string[];
@@ -42,11 +45,35 @@ function parseJson(body: string | null): { ok: boolean; value: unknown } {
   }
 }
 
-/** A check passes (true) or fails with its precomputed Failure. */
+/** A check passes (true) or fails with its precomputed Failure; `explain` says why it failed. */
 interface Check {
   failure: Failure;
   needsBody: boolean;
   passes(res: ResponseReader, vars: Vars): boolean;
+  explain(res: ResponseReader, vars: Vars): { expected: string; actual: string };
+}
+
+/** `2 (number)`, `"2" (string)`, `null`, `{"a":1} (object)` — the type is what a check on JSON trips over. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'nothing';
+  if (Array.isArray(value)) return `${trim(JSON.stringify(value), 80)} (array)`;
+  return `${trim(JSON.stringify(value) ?? String(value), 80)} (${typeof value})`;
+}
+
+function trim(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+const BODY_EXCERPT_CHARS = 200;
+// The value of a field whose name looks secret ("token": "…", "password": "…") is masked in an excerpt.
+const SECRET_FIELD = /("[^"]*(?:token|secret|password|passwd|authorization|cookie|session|api[_-]?key)[^"]*"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
+
+/** The start of a body, on one line, with secret-looking fields masked; the plan's secrets are redacted by every reporter. */
+export function bodyExcerpt(body: string | null): string | undefined {
+  if (body === null || body === '') return undefined;
+  const masked = body.replace(SECRET_FIELD, '$1"***"');
+  return trim(masked.replace(/\s+/g, ' ').trim(), BODY_EXCERPT_CHARS);
 }
 
 export const CAPTURE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -73,7 +100,13 @@ export function compileVerify(
     for (const check of checks) if (!check.passes(reader, vars)) return check.failure;
     return null;
   };
-  return { verify, readBody: checks.some((c) => c.needsBody), captures: Object.keys(asMap(step.capture)) };
+  const explain = (view: ResponseView, vars: Vars, failure: Failure): FailureSample => {
+    const check = checks.find((c) => c.failure === failure);
+    const why = check ? check.explain(new ResponseReader(view), vars) : { expected: status.expected, actual: String(view.status) };
+    const body = bodyExcerpt(view.body);
+    return { check: failure.check, ...why, status: view.status, ...(body === undefined ? {} : { body }) };
+  };
+  return { verify, explain, readBody: checks.some((c) => c.needsBody), captures: Object.keys(asMap(step.capture)) };
 }
 
 function asMap(value: unknown): Record<string, unknown> {
@@ -84,16 +117,16 @@ function asMap(value: unknown): Record<string, unknown> {
  * An error status (≥ 400) is always kind `status`. A success status other than the expected one
  * (200 where `expect: { status: 201 }`) is a failed expectation: kind `check`.
  */
-function statusCheck(expected: unknown): { accepts(status: number): boolean; failure(status: number): Failure } {
+function statusCheck(expected: unknown): { accepts(status: number): boolean; failure(status: number): Failure; expected: string } {
   const list = (Array.isArray(expected) ? expected : [expected]).filter((s): s is number => Number.isInteger(s));
   if (list.length === 0) {
     const failure: Failure = { kind: 'status', check: 'status 2xx/3xx' };
-    return { accepts: (status) => status < 400, failure: () => failure };
+    return { accepts: (status) => status < 400, failure: () => failure, expected: 'a status below 400' };
   }
   const accepted = new Set(list);
   const asStatus: Failure = { kind: 'status', check: `status ${list.join('|')}` };
   const asCheck: Failure = { kind: 'check', check: asStatus.check };
-  return { accepts: (status) => accepted.has(status), failure: (status) => (status >= 400 ? asStatus : asCheck) };
+  return { accepts: (status) => accepted.has(status), failure: (status) => (status >= 400 ? asStatus : asCheck), expected: list.join(' or ') };
 }
 
 function graphqlErrorsCheck(): Check {
@@ -105,6 +138,12 @@ function graphqlErrorsCheck(): Check {
       if (!json.ok) return false;
       const errors = (json.value as { errors?: unknown } | null)?.errors;
       return !(Array.isArray(errors) && errors.length > 0);
+    },
+    explain: (res) => {
+      const json = res.json();
+      if (!json.ok) return { expected: 'a JSON response without errors', actual: 'a body that is not JSON' };
+      const errors = (json.value as { errors?: Array<{ message?: unknown }> }).errors ?? [];
+      return { expected: 'no errors', actual: `${errors.length} error(s): ${describeValue(errors[0]?.message ?? errors[0])}` };
     },
   };
 }
@@ -121,7 +160,11 @@ function headerChecks(expected: Record<string, unknown>, path: FieldPath, proble
       const value = res.header(header);
       return value !== undefined && matches(value);
     };
-    return [{ failure, needsBody: false, passes }];
+    const explain = (res: ResponseReader) => {
+      const value = res.header(header);
+      return { expected: regex ? `a value matching ${raw}` : JSON.stringify(raw), actual: value === undefined ? 'no such header' : JSON.stringify(value) };
+    };
+    return [{ failure, needsBody: false, passes, explain }];
   });
 }
 
@@ -142,6 +185,7 @@ function containsCheck(text: string): Check {
     failure: { kind: 'check', check: `contains ${JSON.stringify(text)}` },
     needsBody: true,
     passes: (res) => res.view.body !== null && res.view.body.includes(text),
+    explain: (res) => ({ expected: `the body to contain ${JSON.stringify(text)}`, actual: res.view.body ? 'not in the body' : 'an empty body' }),
   };
 }
 
@@ -162,6 +206,13 @@ function jsonChecks(expected: Record<string, unknown>, path: FieldPath, scope: T
           if (!json.ok) return false;
           const found = lookup(json.value);
           return found.found && matches(found.value, vars);
+        },
+        explain: (res: ResponseReader, vars: Vars) => {
+          const expected = pattern ? `a value matching ${String(raw)}` : describeValue(value.render(vars));
+          const json = res.json();
+          if (!json.ok) return { expected, actual: res.view.body ? 'a body that is not JSON' : 'an empty body' };
+          const found = lookup(json.value);
+          return { expected, actual: found.found ? describeValue(found.value) : `nothing at ${jsonPath}` };
         },
       },
     ];
@@ -192,6 +243,11 @@ function compileCaptures(spec: Record<string, unknown>, path: FieldPath, problem
           if (value === undefined) return false;
           vars[name] = value;
           return true;
+        },
+        explain: (res: ResponseReader) => {
+          const where = typeof how === 'string' ? how : JSON.stringify(how);
+          const noJson = typeof how === 'string' && !res.json().ok;
+          return { expected: `a value at ${where}`, actual: noJson ? (res.view.body ? 'a body that is not JSON' : 'an empty body') : 'nothing' };
         },
       },
     ];

@@ -69,7 +69,15 @@ function strideOpenPhase(phase: OpenPhase, index: number, count: number): OpenPh
 
 function splitClosedPhase(phase: ClosedPhase, index: number, count: number): ClosedPhase {
   // A segment left with 0 users still keeps the phase, idling through it, so later phases start in step.
-  return { ...phase, vus: usersInSegment(phase.vus, index, count) };
+  const split: ClosedPhase = { ...phase, vus: usersInSegment(phase.vus, index, count) };
+  if (phase.rampTo !== undefined) split.rampTo = usersInSegment(phase.rampTo, index, count);
+  // Shared iterations go to the segments that have users (the first min(vus, N)), split like users:
+  // together exactly the scenario's users and iterations. Per-user iterations stay per user.
+  if (phase.iterations && !phase.iterations.perVu) {
+    const withUsers = Math.min(phase.vus, count);
+    split.iterations = { ...phase.iterations, count: index < withUsers ? usersInSegment(phase.iterations.count, index, withUsers) : 0 };
+  }
+  return split;
 }
 
 function checkSegment(index: number, count: number, text: string): void {

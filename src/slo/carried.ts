@@ -25,8 +25,9 @@ export function slosCarriedBy(results: readonly RunResult[]): SloChoice {
         threshold: slo.threshold,
         abortOnFail: slo.abortOnFail ?? false,
         windowMs: slo.windowMs ?? 0,
+        ...(slo.tags ? { tags: slo.tags } : {}),
       };
-      const key = JSON.stringify([spec.endpoint, spec.metric, spec.op, spec.threshold, spec.abortOnFail, spec.windowMs]);
+      const key = JSON.stringify([spec.endpoint, spec.metric, spec.op, spec.threshold, spec.abortOnFail, spec.windowMs, spec.tags ?? null]);
       if (!specs.has(key)) specs.set(key, spec);
     }
   }

@@ -1,12 +1,17 @@
 // Judge SLOs against measured stats. Pure: the same stats always give the same verdicts.
-import type { SloOp, SloResult, SloSpec, Stats } from '../types.js';
+import type { FlowStats, SloOp, SloResult, SloSpec, Stats } from '../types.js';
 import { isLatencyMetric, unitOf } from './parse.js';
 import { decodeHistogram, percentileMs, type Histogram } from '../metrics/histogram.js';
+import { taggedStats } from './tagged.js';
 
 /** What the evaluator reads: totals and per-endpoint stats. */
 export interface Measured {
   totals: Stats;
-  endpoints: ReadonlyArray<Stats & { name: string }>;
+  endpoints: ReadonlyArray<Stats & { name: string; tags?: Record<string, string> }>;
+  /** the load window, ms: the rate of a tagged SLO's endpoints (0 or absent: their rates added) */
+  durationMs?: number;
+  /** per flow: iterations and durations, for `flow:NAME: …` SLOs */
+  flows?: readonly FlowStats[];
 }
 
 export interface EvaluateOptions {
@@ -31,6 +36,7 @@ export function evaluateSlos(specs: readonly SloSpec[], measured: Measured, opti
       isDefault: options.isDefault ?? false,
       abortOnFail: spec.abortOnFail,
       windowMs: spec.windowMs,
+      ...(spec.tags ? { tags: spec.tags } : {}),
     };
     if (options.deferMetrics?.has(spec.metric)) return { ...base, actual: metricValue(spec, measured), pass: true, deferred: true };
     const actual = metricValue(spec, measured);
@@ -49,9 +55,40 @@ export function allPass(results: readonly SloResult[]): boolean {
 }
 
 function metricValue(spec: SloSpec, measured: Measured): number | null {
-  const stats = spec.endpoint === null ? measured.totals : measured.endpoints.find((e) => e.name === spec.endpoint);
+  if (spec.endpoint?.startsWith(FLOW_PREFIX)) {
+    const flow = measured.flows?.find((f) => f.name === spec.endpoint!.slice(FLOW_PREFIX.length));
+    return flow ? readMetric(flowAsStats(flow), spec.metric) : null;
+  }
+  const endpoints = spec.endpoint === null ? measured.endpoints : measured.endpoints.filter((e) => e.name === spec.endpoint);
+  const stats = spec.tags
+    ? taggedStats(endpoints, spec.tags, measured.durationMs ?? 0)
+    : spec.endpoint === null
+      ? measured.totals
+      : endpoints[0];
   if (!stats) return null;
   return readMetric(stats, spec.metric);
+}
+
+/** `flow:checkout: p95 < 2s`: an SLO over one flow's iterations (k6 iteration_duration). */
+export const FLOW_PREFIX = 'flow:';
+
+/** A flow's iterations read like requests: latency is the iteration's duration, an error one cut short. */
+function flowAsStats(flow: FlowStats): Stats {
+  const errors = flow.iterations - flow.completed;
+  return {
+    requests: flow.iterations,
+    errors,
+    errorRate: flow.iterations === 0 ? 0 : errors / flow.iterations,
+    rps: flow.perSecond,
+    dropped: 0,
+    statusCodes: {},
+    errorKinds: {},
+    checks: {},
+    latencyMs: flow.durationMs,
+    serviceTimeMs: flow.durationMs,
+    histogram: flow.histogram,
+    serviceHistogram: flow.histogram,
+  };
 }
 
 /**
