@@ -10,6 +10,7 @@ import { initCommand } from './init-command.js';
 import { reportCommand } from './report-command.js';
 import { compareCommand } from './compare-command.js';
 import { mergeCommand } from './merge-command.js';
+import { collectCommand } from './collect-command.js';
 import { k8sCommand } from './k8s-command.js';
 import { demoCommand } from './demo-command.js';
 import { abCommand, parseTargets } from './ab-command.js';
@@ -53,6 +54,10 @@ export function buildProgram(io: Console, setExit: (code: number) => void): Comm
     .option('--workers <n>', 'worker threads, each running an exact segment of the load')
     .option('--segment <i/N>', 'run segment i of N of the load (or env BENCH_SEGMENT)')
     .option('--start-at <iso>', 'wait until this time to start (segments start together)')
+    .option('--coordinator <host:port>', 'with --segment i/N: meet the other segments before any load (segment 0 listens, the others connect)')
+    .option('--barrier-timeout <duration>', 'with --coordinator: how long to wait for every segment', '5m')
+    .option('--run-id <id>', "this split run's identity, in every segment's result (or env BENCH_RUN_ID)")
+    .option('--log-result', 'write the result to stdout in framed blocks, flushed once a second (for pod logs; bench collect/merge read them)')
     .option('--rounds <n>', 'A/B: alternating rounds per target (3 or more give the t-test some power)', '3')
     .option('--max-regression <bounds>', 'A/B: exit 1 on a regression past these bounds (as for compare; e.g. 10% or p95=10%+2ms)')
     .option('--max-rate <n>', 'refuse any phase above N arrivals/s')
@@ -93,7 +98,21 @@ export function buildProgram(io: Console, setExit: (code: number) => void): Comm
     .requiredOption('-o, --out <dir>', 'where the merged reports go')
     .option('--json', 'print the merged result.json to stdout')
     .option('-q, --quiet', 'no summary')
+    .option('--allow-partial', 'merge even with missing or incomplete segments; the result says "partial" and absolute SLOs are not judged')
     .action(async (files: string[], opts) => setExit(await mergeCommand(files, { ...opts, color: color() }, io)));
+
+  program
+    .command('collect')
+    .description("gather every segment's result from an Indexed Job's pod logs (kubectl logs) and merge them")
+    .argument('<job>', 'job/NAME (or NAME)')
+    .requiredOption('-o, --out <dir>', 'where the merged reports go (and each segment-<i>.log)')
+    .option('-n, --namespace <ns>', 'namespace')
+    .option('--kubectl <path>', 'the kubectl to call', 'kubectl')
+    .option('--segments <n>', "the Job's completions (default: asked of kubectl)")
+    .option('--allow-partial', 'merge even with missing or incomplete segments')
+    .option('--json', 'print the merged result.json to stdout')
+    .option('-q, --quiet', 'no summary')
+    .action(async (job: string, opts) => setExit(await collectCommand(job, { ...opts, color: color() }, io)));
 
   program
     .command('report')

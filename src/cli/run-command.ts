@@ -6,6 +6,7 @@ import { executeRun } from '../api/execute-run.js';
 import type { LoadOverrides } from '../scenario/overrides.js';
 import { parseStreamFlag } from '../stream/config.js';
 import { parseSegment } from '../segment/segment.js';
+import { parseDuration } from '../scenario/units.js';
 import { makeRedactor } from '../report/redact.js';
 import { reporters } from '../report/index.js';
 import { startProgress } from './progress.js';
@@ -28,6 +29,13 @@ export interface RunFlags extends LoadOverrides {
   stream?: string[];
   /** --summary-export FILE: k6-compatible summary */
   summaryExport?: string;
+  /** --coordinator host:port: meet the other segments before any load */
+  coordinator?: string;
+  /** --barrier-timeout: how long the coordinator waits for every segment */
+  barrierTimeout?: string;
+  runId?: string;
+  /** --log-result: framed result blocks on stdout (the pod log), flushed once a second */
+  logResult?: boolean;
 }
 
 export interface RunOutcome {
@@ -63,6 +71,9 @@ export async function runScenario(file: string, flags: RunFlags, io: Console, la
       targetName: label,
       quiet: flags.quiet,
       ciPublish: !flags.noCiPublish,
+      ...(flags.coordinator ? { coordinator: { address: flags.coordinator, timeoutMs: barrierTimeout(flags.barrierTimeout) } } : {}),
+      ...((flags.runId ?? io.env.BENCH_RUN_ID) ? { runId: flags.runId ?? io.env.BENCH_RUN_ID } : {}),
+      ...(flags.logResult ? { logResult: (text: string) => io.out(text) } : {}),
     },
     {
       log: (line) => io.err(line),
@@ -121,6 +132,15 @@ function workerCount(text: string | undefined): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--workers: "${text}" is not a whole number from 1 to 64`);
   return n;
+}
+
+const DEFAULT_BARRIER_TIMEOUT_MS = 300_000;
+
+function barrierTimeout(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_BARRIER_TIMEOUT_MS;
+  const ms = parseDuration(text);
+  if (ms === null || ms <= 0) throw new UsageError(`--barrier-timeout: "${text}" is not a duration (e.g. 120s or 5m)`);
+  return ms;
 }
 
 const MAX_START_DELAY_MS = 24 * 3_600_000;

@@ -45,8 +45,17 @@ type WorkerMessage =
   | { type: 'done'; result: EngineResult }
   | { type: 'error'; message: string; runError: boolean };
 
+/**
+ * A start decided outside this process (a rendezvous of segments, src/distributed): called once this
+ * process is ready to send; resolves with the start (epoch ms). Stopping before it resolves calls cancel.
+ */
+export interface StartGate {
+  wait(): Promise<number>;
+  cancel(): void;
+}
+
 /** `abort`: judges abortOnFail SLOs from each finalised second (src/slo/abort.ts); none: nothing to judge. */
-export function executeInProcess(plan: Plan, startAt?: number, abort?: AbortJudge): Execution {
+export function executeInProcess(plan: Plan, startAt?: number, abort?: AbortJudge, gate?: StartGate): Execution {
   let abortedBy: SloSpec | undefined;
   const engine: Engine = new Engine(plan, {
     startAt,
@@ -59,9 +68,11 @@ export function executeInProcess(plan: Plan, startAt?: number, abort?: AbortJudg
   });
   const agg = engine.aggregator;
   if (abort) agg.onSecond = (point, latency) => abort.addSecond(point, latency);
+  let stoppedEarly = false;
   const done = (async () => {
     await engine.setup();
-    const result = await engine.run();
+    const at = gate && !stoppedEarly ? await gate.wait() : undefined;
+    const result = await engine.run(at);
     return { summary: agg.summarize(result.durationMs), engine: result, abortedBy };
   })();
   return {
@@ -70,7 +81,11 @@ export function executeInProcess(plan: Plan, startAt?: number, abort?: AbortJudg
       totals: () => agg.counters(),
       lastSecond: () => agg.lastSecond,
     },
-    stop: (reason) => engine.stop(reason),
+    stop: (reason) => {
+      stoppedEarly = true;
+      gate?.cancel();
+      engine.stop(reason);
+    },
     observe: (listener) => {
       agg.observer = listener;
     },
@@ -87,7 +102,7 @@ const SETUP = 'the setup steps';
  * sends it with the setup's captures. Each worker posts its closed intervals, encoded, once a
  * second; this thread absorbs them.
  */
-export function executeInWorkers(plan: Plan, job: WorkersJob, workers: number, abort?: AbortJudge): Execution {
+export function executeInWorkers(plan: Plan, job: WorkersJob, workers: number, abort?: AbortJudge, gate?: StartGate): Execution {
   const agg = new Aggregator(plan.endpoints, 2);
   if (abort) agg.onSecond = (point, latency) => abort.addSecond(point, latency);
   const outer = job.segment ?? { index: 0, count: 1 };
@@ -102,6 +117,7 @@ export function executeInWorkers(plan: Plan, job: WorkersJob, workers: number, a
   const stopAll = (reason: StopReason): void => {
     for (const t of threads) t.postMessage({ type: 'stop', reason });
     barrier.abort(); // stopped before the start: nothing to wait for
+    gate?.cancel();
   };
   let shared: Vars = {};
   setupOnce(plan).then(
@@ -148,6 +164,8 @@ export function executeInWorkers(plan: Plan, job: WorkersJob, workers: number, a
     try {
       try {
         startAt = await barrier.start;
+        // Every worker is ready here; across processes the start is the rendezvous' (src/distributed).
+        if (gate) startAt = await gate.wait();
       } catch (err) {
         if (err instanceof NotReadyError) throw new RunError(`--start-at ${new Date(err.startAt).toISOString()}: not ready by then: ${err.missing.join(', ')} (choose a later start)`);
         throw err;

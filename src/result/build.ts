@@ -16,13 +16,37 @@ export interface RunFacts {
   /** the abortOnFail SLO that stopped the run (its expression) */
   abortedBy?: string;
   segment?: { index: number; count: number };
+  /** the whole plan's fingerprint (src/segment/fingerprint.ts) */
+  fingerprint?: string;
+  runId?: string;
 }
 
 export function buildResult(plan: Plan, summary: Summary, facts: RunFacts): RunResult {
+  return resultFrom(identityOf(plan), summary, facts);
+}
+
+/** What a result needs of its plan: plain data, so a result can be rebuilt from a log (src/distributed). */
+export interface ResultIdentity {
+  name: string;
+  target: string;
+  model: RunResult['model'];
+  slo: Plan['slo'];
+  sloDefaults: boolean;
+  /** indexes of the endpoints the flows call (a step only in `setup:` gets no row) */
+  measured: number[];
+}
+
+export function identityOf(plan: Plan): ResultIdentity {
+  const inFlows = new Set(plan.flows.flatMap((f) => f.steps.flatMap((s) => (s.kind === 'request' ? [s.endpoint] : []))));
+  return { name: plan.name, target: plan.target, model: modelOf(plan), slo: plan.slo, sloDefaults: plan.sloDefaults, measured: [...inFlows].sort((a, b) => a - b) };
+}
+
+export function resultFrom(plan: ResultIdentity, summary: Summary, facts: RunFacts): RunResult {
   // A segment carries only part of the absolute figures (rps, requests…): `bench merge` judges those.
   const deferMetrics = facts.segment && facts.segment.count > 1 ? ABSOLUTE_METRICS : undefined;
   const verdict = judgeRun(plan.slo, summary, { isDefault: plan.sloDefaults, deferMetrics, stopReason: facts.stopReason, abortedBy: facts.abortedBy });
   const drainMs = round3(Math.max(0, facts.drainMs ?? 0));
+  const measured = new Set(plan.measured);
   const result: RunResult = {
     schemaVersion: 1,
     tool: { name: 'bench', version: VERSION },
@@ -31,9 +55,9 @@ export function buildResult(plan: Plan, summary: Summary, facts: RunFacts): RunR
     startedAt: new Date(facts.startedAt).toISOString(),
     durationMs: round3(facts.durationMs),
     drainMs,
-    model: modelOf(plan),
+    model: plan.model,
     totals: summary.totals,
-    endpoints: measuredEndpoints(plan, summary),
+    endpoints: summary.endpoints.filter((_, i) => measured.has(i)),
     timeline: markPartialSecond(summary.timeline, facts.durationMs + drainMs),
     scheduleLagMs: summary.scheduleLagMs,
     slo: verdict.slo,
@@ -43,13 +67,9 @@ export function buildResult(plan: Plan, summary: Summary, facts: RunFacts): RunR
   };
   if (facts.stopReason) result.stopReason = facts.stopReason;
   if (facts.segment && facts.segment.count > 1) result.segment = facts.segment;
+  if (facts.fingerprint) result.fingerprint = facts.fingerprint;
+  if (facts.runId) result.runId = facts.runId;
   return result;
-}
-
-/** Endpoints of the load: a step that only runs in `setup:` is not measured, so it gets no row. */
-function measuredEndpoints(plan: Plan, summary: Summary): Summary['endpoints'] {
-  const inFlows = new Set(plan.flows.flatMap((f) => f.steps.flatMap((s) => (s.kind === 'request' ? [s.endpoint] : []))));
-  return summary.endpoints.filter((_, i) => inFlows.has(i));
 }
 
 export function modelOf(plan: Pick<Plan, 'phases'>): RunResult['model'] {
