@@ -123,12 +123,16 @@ export function buildProgram(io: Console, setExit: (code: number) => void): Comm
 
   program
     .command('k8s')
-    .description('print a Kubernetes ConfigMap + Indexed Job that runs the scenario in N segments')
+    .description('print a ConfigMap, a headless Service and an Indexed Job that run the scenario in N segments')
     .argument('<scenario>')
     .requiredOption('-p, --parallelism <n>', 'number of pods (segments)')
     .option('--image <image>', 'container image with bench', DEFAULT_IMAGE)
     .option('-n, --namespace <ns>', 'namespace')
-    .option('--start-delay <seconds>', 'seconds from now until the shared start', '60')
+    .option('--cpu <quantity>', 'CPU per pod, requests = limits (whole cores keep generators apart)', '1')
+    .option('--memory <quantity>', 'memory per pod, requests = limits', '1Gi')
+    .option('--coordinator-port <port>', "the start barrier's port on pod 0", '7070')
+    .option('--barrier-timeout <duration>', 'how long pod 0 waits for every pod before failing the run', '5m')
+    .option('--start-delay <seconds>', 'instead of the barrier: a fixed start this many seconds from now')
     .option('--secret <name>', "a Secret whose keys become the pods' environment (the scenario's ${VAR}s)")
     .action(async (file: string, opts) => setExit(await k8sCommand(file, opts, io)));
 
