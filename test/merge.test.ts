@@ -264,6 +264,13 @@ describe('strict merge (issue 17)', () => {
     expect(() => mergeResults(parts, null, { sources: names })).toThrow(/^segment 0\/4 \(s0\.json\) ran at another time/);
   });
 
+  it('refuses a segment that started 3.2 s late (its window overlaps, its load was not sent with the others)', () => {
+    const parts = four();
+    parts[3] = { ...parts[3]!, startedAt: '2025-01-01T00:00:03.200Z' };
+    expect(() => mergeResults(parts, null, { sources: names })).toThrow(/^segment 3\/4 \(s3\.json\) started 3\.2 s after the others/);
+    expect(() => mergeResults(parts, null, { allowPartial: true })).not.toThrow();
+  });
+
   it('refuses an interrupted or incomplete segment, naming it', () => {
     const parts = four();
     parts[3] = { ...parts[3]!, stopReason: 'interrupted', durationMs: 2000 };

@@ -72,7 +72,7 @@ export async function runScenario(file: string, flags: RunFlags, io: Console, la
       quiet: flags.quiet,
       ciPublish: !flags.noCiPublish,
       ...(flags.coordinator ? { coordinator: { address: flags.coordinator, timeoutMs: barrierTimeout(flags.barrierTimeout) } } : {}),
-      ...((flags.runId ?? io.env.BENCH_RUN_ID) ? { runId: flags.runId ?? io.env.BENCH_RUN_ID } : {}),
+      ...(runIdOf(flags, io.env) ? { runId: runIdOf(flags, io.env) } : {}),
       ...(flags.logResult ? { logResult: (text: string) => io.out(text) } : {}),
     },
     {
@@ -132,6 +132,14 @@ function workerCount(text: string | undefined): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--workers: "${text}" is not a whole number from 1 to 64`);
   return n;
+}
+
+/** --run-id, BENCH_RUN_ID, or the fixed start as written (a segment that starts late keeps its run's id). */
+function runIdOf(flags: RunFlags, env: NodeJS.ProcessEnv): string | undefined {
+  const given = flags.runId ?? env.BENCH_RUN_ID;
+  if (given) return given;
+  const at = flags.startAt === undefined ? NaN : Date.parse(flags.startAt);
+  return Number.isNaN(at) ? undefined : `at-${new Date(at).toISOString()}`;
 }
 
 const DEFAULT_BARRIER_TIMEOUT_MS = 300_000;

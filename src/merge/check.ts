@@ -62,6 +62,10 @@ export function checkMergeable(results: readonly RunResult[], options: MergeChec
     const r = results[apart]!;
     throw new UsageError(`${name(apart)} ran at another time (load window from ${r.startedAt}, ${(r.durationMs / 1000).toFixed(1)} s) that does not overlap the others': merge only segments that ran together`);
   }
+  const late = lateStart(results);
+  if (late !== null && !options.allowPartial) {
+    throw new UsageError(`${name(late.n)} started ${(late.byMs / 1000).toFixed(1)} s ${late.byMs > 0 ? 'after' : 'before'} the others (a pod scheduled late?): its load was not sent with theirs; start segments with --coordinator, or merge with --allow-partial`);
+  }
   const count = counts[0]!;
   const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !seen.has(i));
   const incomplete = results.flatMap((r) => {
@@ -119,6 +123,22 @@ function windowOutlier(results: readonly RunResult[]): number | null {
   const fewest = Math.min(...overlaps);
   if (fewest === results.length - 1) return null;
   return overlaps.indexOf(fewest);
+}
+
+/** Segments start together (a barrier, or one --start-at): more than 1 s from the median start is late. */
+const START_TOLERANCE_MS = 1000;
+
+function lateStart(results: readonly RunResult[]): { n: number; byMs: number } | null {
+  const starts = results.map((r) => Date.parse(r.startedAt));
+  const sorted = [...starts].sort((a, b) => a - b);
+  const mid = sorted.length / 2;
+  const median = sorted.length % 2 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  let worst: { n: number; byMs: number } | null = null;
+  starts.forEach((s, n) => {
+    const byMs = s - median;
+    if (Math.abs(byMs) > START_TOLERANCE_MS && (!worst || Math.abs(byMs) > Math.abs(worst.byMs))) worst = { n, byMs };
+  });
+  return worst;
 }
 
 /** Segment indexes of the split that none of the results covers. */
