@@ -331,6 +331,8 @@ export interface SloResult {
   isDefault: boolean;
   /** true when not judged here (a segment's absolute SLO: judged by `bench merge`) */
   deferred?: boolean;
+  /** set with `deferred` when no one will judge it: the merge was partial ("partial: 3 of 4 segments") */
+  notJudged?: string;
   /** the rest of the spec, so a merge judges exactly the SLO the run judged */
   abortOnFail?: boolean;
   windowMs?: number;
@@ -380,4 +382,26 @@ export interface RunResult {
   phases?: PhaseRun[];
   /** per flow: iterations and their durations */
   flows?: FlowStats[];
+  /**
+   * sha256 (hex) of what this run was meant to do: the resolved load, flows, SLOs and HTTP options, the
+   * scenario file's hash and the segment count N. Segments of one plan share it; `bench merge` refuses others.
+   */
+  fingerprint?: string;
+  /** one split run's identity (the coordinator's, --run-id / BENCH_RUN_ID, or the fixed --start-at) */
+  runId?: string;
+  /**
+   * set on a segment result rebuilt from what it flushed before it ended abnormally (killed, evicted):
+   * its figures cover `durationMs` of the load only
+   */
+  incomplete?: { reason: string };
+  /** set by `bench merge --allow-partial` when segments were missing or incomplete */
+  partial?: {
+    /** complete segments merged */
+    segments: number;
+    /** the split's segment count N */
+    of: number;
+    missing: number[];
+    /** segments merged from what they flushed, or stopped early, with why */
+    incomplete: Array<{ index: number; reason: string }>;
+  };
 }

@@ -227,7 +227,79 @@ describe('mergeResults: refusals', () => {
   it('names the segments nobody ran', () => {
     expect(missingSegments([s0!, s2!])).toEqual([1]);
     expect(missingSegments([s0!, s1!, s2!])).toEqual([]);
-    expect(() => mergeResults([s2!, s0!], null)).not.toThrow();
+  });
+});
+
+// Issue 17: a merge of segments that are not one whole run is refused, naming the segment.
+describe('strict merge (issue 17)', () => {
+  const withIdentity = (r: RunResult, fingerprint = 'f1', runId = 'run-1'): RunResult => ({ ...r, fingerprint, runId });
+  const four = (): RunResult[] => segments(4).map((r) => withIdentity(r));
+  const names = ['s0.json', 's1.json', 's2.json', 's3.json'];
+
+  it('refuses 3 of 4 segments, naming the missing one', () => {
+    const [a, b, , d] = four();
+    expect(() => mergeResults([a!, b!, d!], null, { sources: names })).toThrow(/^segment 2\/4 is missing \(3 of 4 given\).*--allow-partial/);
+  });
+
+  it('refuses a segment of another plan (another --rate), naming it', () => {
+    const parts = four();
+    parts[2] = withIdentity(parts[2]!, 'f2');
+    expect(() => mergeResults(parts, null, { sources: names })).toThrow(UsageError);
+    expect(() => mergeResults(parts, null, { sources: names })).toThrow(/^segment 2\/4 \(s2\.json\) ran a different plan/);
+  });
+
+  it('refuses a segment of another run, and one without identity among ones with it', () => {
+    const parts = four();
+    parts[1] = withIdentity(parts[1]!, 'f1', 'run-2');
+    expect(() => mergeResults(parts, null, { sources: names })).toThrow(/^segment 1\/4 \(s1\.json\) belongs to another run/);
+    const old = four();
+    const { fingerprint: _f, ...bare } = old[3]!;
+    old[3] = bare as RunResult;
+    expect(() => mergeResults(old, null, { sources: names })).toThrow(/^segment 3\/4 \(s3\.json\) ran a different plan \(fingerprint absent/);
+  });
+
+  it('refuses a segment from an hour earlier (windows that do not overlap)', () => {
+    const parts = four();
+    parts[0] = { ...parts[0]!, startedAt: '2024-12-31T23:00:00.000Z' };
+    expect(() => mergeResults(parts, null, { sources: names })).toThrow(/^segment 0\/4 \(s0\.json\) ran at another time/);
+  });
+
+  it('refuses a segment that started 3.2 s late (its window overlaps, its load was not sent with the others)', () => {
+    const parts = four();
+    parts[3] = { ...parts[3]!, startedAt: '2025-01-01T00:00:03.200Z' };
+    expect(() => mergeResults(parts, null, { sources: names })).toThrow(/^segment 3\/4 \(s3\.json\) started 3\.2 s after the others/);
+    expect(() => mergeResults(parts, null, { allowPartial: true })).not.toThrow();
+  });
+
+  it('refuses an interrupted or incomplete segment, naming it', () => {
+    const parts = four();
+    parts[3] = { ...parts[3]!, stopReason: 'interrupted', durationMs: 2000 };
+    expect(() => mergeResults(parts, null, { sources: names })).toThrow(/^segment 3\/4 \(s3\.json\) is incomplete: it was interrupted .* after 2\.0 s/);
+    parts[3] = { ...four()[3]!, incomplete: { reason: 'killed' } };
+    expect(() => mergeResults(parts, null, { sources: names })).toThrow(/^segment 3\/4 \(s3\.json\) is incomplete: killed/);
+  });
+
+  it('--allow-partial: merges what is there, says so, and judges no absolute SLO', () => {
+    const slos = [spec('rps >= 1'), spec('requests >= 1'), spec('p50 < 10s')];
+    const parts = segments(4, slos).map((r) => withIdentity(r));
+    const merged = mergeResults([parts[0]!, parts[1]!, parts[3]!], null, { allowPartial: true });
+    expect(merged.partial).toEqual({ segments: 3, of: 4, missing: [2], incomplete: [] });
+    expect(merged.totals.requests).toBe(900);
+    const byMetric = Object.fromEntries(merged.slo.map((r) => [r.metric, r]));
+    expect(byMetric.rps).toMatchObject({ deferred: true, notJudged: 'partial: 3 of 4 segments' });
+    expect(byMetric.requests).toMatchObject({ deferred: true, notJudged: 'partial: 3 of 4 segments' });
+    expect(byMetric.p50!.deferred).toBeUndefined();
+    expect(merged.fingerprint).toBe('f1');
+    expect(merged.runId).toBe('run-1');
+  });
+
+  it('--allow-partial with an interrupted segment: merged, listed as incomplete, the merge not stopped', () => {
+    const parts = four();
+    parts[1] = { ...parts[1]!, stopReason: 'interrupted' };
+    const merged = mergeResults(parts, null, { allowPartial: true });
+    expect(merged.partial).toMatchObject({ segments: 3, of: 4, missing: [] });
+    expect(merged.partial!.incomplete[0]!.index).toBe(1);
+    expect(merged.stopReason).toBeUndefined();
   });
 });
 

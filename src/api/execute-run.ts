@@ -6,11 +6,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Plan, RunResult } from '../types.js';
 import { UsageError } from '../errors.js';
-import { executeInProcess, executeInWorkers, type Execution } from '../engine/execute.js';
+import { executeInProcess, executeInWorkers, type Execution, type StartGate } from '../engine/execute.js';
 import { epochNow } from '../engine/engine.js';
-import { buildResult } from '../result/build.js';
+import { buildResult, identityOf } from '../result/build.js';
+import { redactResult } from '../report/redact-result.js';
+import { joinRendezvous, parseAddress, type Rendezvous } from '../distributed/rendezvous.js';
+import { SegmentLog } from '../distributed/segment-log.js';
 import { abortJudge } from '../slo/abort.js';
-import { preparePlan } from '../scenario/prepare.js';
+import { preparePlanAndFingerprint } from '../scenario/prepare.js';
 import type { LoadOverrides } from '../scenario/overrides.js';
 import { makeRedactor } from '../report/redact.js';
 import { reporters } from '../report/index.js';
@@ -44,6 +47,12 @@ export interface RunInput {
   quiet?: boolean;
   /** GitHub job summary and annotations (not for A/B rounds) */
   ciPublish?: boolean;
+  /** meet the other segments before any load (src/distributed/rendezvous.ts): "host:port"; needs `segment` */
+  coordinator?: { address: string; timeoutMs: number };
+  /** this split run's identity (--run-id, BENCH_RUN_ID); default: the coordinator's, or the fixed start's */
+  runId?: string;
+  /** framed blocks for a log (stdout: the pod log), flushed as the run goes: src/distributed/segment-log.ts */
+  logResult?: (text: string) => void;
 }
 
 export interface RunHooks {
@@ -70,7 +79,7 @@ export interface RunOutcome {
 export async function executeRun(input: RunInput, hooks: RunHooks): Promise<RunOutcome> {
   const source = scenarioSource(input.scenario);
   try {
-    const plan = await preparePlan(source.file, input.env, input.overrides, input.segment);
+    const { plan, fingerprint } = await preparePlanAndFingerprint(source.file, input.env, input.overrides, input.segment);
     const redact = makeRedactor(plan.secrets);
     const log = (line: string): void => hooks.log(redact(line));
     const { workers, startAt } = input.timing ? input.timing(log) : { workers: input.workers, startAt: input.startAt };
@@ -84,11 +93,38 @@ export async function executeRun(input: RunInput, hooks: RunHooks): Promise<RunO
     // Exporters load before the load starts, so the observer is in place before the first interval.
     const streams: LiveStreams | null = config ? await openStreams(plan, config, { targetName: input.targetName, segment: input.segment, log }) : null;
     const abort = abortJudge(plan.slo);
+    let runId = input.runId ?? (startAt !== undefined ? `at-${new Date(startAt).toISOString()}` : undefined);
+    const rendezvous = input.coordinator ? await joinCoordinator(input, startAt, fingerprint, runId, log) : null;
+    // Segments that met report their start on the coordinator's clock: one time base for the merge.
+    let clockOffsetMs = 0;
+    const gate: StartGate | undefined = rendezvous
+      ? startGate(rendezvous, (id, offsetMs) => {
+          runId = id;
+          clockOffsetMs = offsetMs;
+        })
+      : undefined;
     const execution =
       workers > 1
-        ? executeInWorkers(plan, { file: source.file, env: input.env, overrides: { ...input.overrides }, segment: input.segment, startAt }, workers, { abort })
-        : executeInProcess(plan, startAt, { abort });
-    streams?.attach(execution);
+        ? executeInWorkers(plan, { file: source.file, env: input.env, overrides: { ...input.overrides }, segment: input.segment, startAt }, workers, { abort, gate })
+        : executeInProcess(plan, startAt, { abort, gate });
+    // One observer per execution: live streams and the log flush share it.
+    const segmentLog = input.logResult ? new SegmentLog(input.logResult) : null;
+    let streamListener: Parameters<Execution['observe']>[0] = null;
+    let headerWritten = false;
+    streams?.attach({ ...execution, observe: (listener) => (streamListener = listener) });
+    if (segmentLog) {
+      execution.observe((interval) => {
+        if (!headerWritten) {
+          headerWritten = true;
+          // The start, on this clock: the run's first interval comes a second after it.
+          const startedAt = Math.round(epochNow() - execution.view.progress().elapsedMs + clockOffsetMs);
+          const identity = identityOf(plan);
+          segmentLog.header({ ...identity, target: redact(identity.target), endpoints: plan.endpoints, ...(input.segment ? { segment: input.segment } : {}), fingerprint, ...(runId ? { runId } : {}), startedAt, plannedMs: plan.phases.reduce((sum, p) => sum + p.durationMs, 0) });
+        }
+        segmentLog.interval(interval);
+        streamListener?.(interval);
+      });
+    } else if (streams) execution.observe((interval) => streamListener?.(interval));
     const release = hooks.onStart?.(execution, plan);
 
     let ran;
@@ -102,7 +138,8 @@ export async function executeRun(input: RunInput, hooks: RunHooks): Promise<RunO
         release?.();
       }
     }
-    const result = buildResult(plan, ran.summary, { startedAt: ran.engine.startedAt, durationMs: ran.engine.durationMs, drainMs: ran.engine.drainMs, phases: ran.engine.phases, failureSamples: ran.engine.failureSamples, flows: ran.engine.flows, stopReason: ran.engine.stopReason, abortedBy: ran.abortedBy?.expr, segment: input.segment, http: ran.engine.http });
+    const result = buildResult(plan, ran.summary, { startedAt: gate ? Math.round(ran.engine.startedAt + clockOffsetMs) : ran.engine.startedAt, durationMs: ran.engine.durationMs, drainMs: ran.engine.drainMs, stopReason: ran.engine.stopReason, abortedBy: ran.abortedBy?.expr, phases: ran.engine.phases, failureSamples: ran.engine.failureSamples, flows: ran.engine.flows, segment: input.segment, http: ran.engine.http, fingerprint, ...(runId ? { runId } : {}) });
+    segmentLog?.result(redactResult(result, redact));
     const reports = outDir === null ? null : writeReports(result, { outDir, redact, env: input.ciPublish === false ? {} : (input.env as NodeJS.ProcessEnv), log });
     if (input.summaryExport) writeSummaryExport(input.summaryExport, result, redact);
     return {
@@ -118,6 +155,32 @@ export async function executeRun(input: RunInput, hooks: RunHooks): Promise<RunO
   } finally {
     source.cleanup();
   }
+}
+
+async function joinCoordinator(input: RunInput, startAt: number | undefined, fingerprint: string, runId: string | undefined, log: (line: string) => void): Promise<Rendezvous> {
+  const segment = input.segment;
+  if (!segment || segment.count < 2) throw new UsageError('--coordinator: give --segment i/N (N ≥ 2) too: the coordinator waits for N segments');
+  if (startAt !== undefined) throw new UsageError('--coordinator and --start-at exclude each other: the coordinator chooses the start');
+  return joinRendezvous({ address: parseAddress(input.coordinator!.address), segment, fingerprint, timeoutMs: input.coordinator!.timeoutMs, ...(runId ? { runId } : {}), now: epochNow, log });
+}
+
+function startGate(rendezvous: Rendezvous, onStart: (runId: string, offsetMs: number) => void): StartGate {
+  let cancel: () => void = () => {};
+  const cancelled = new Promise<number>((resolve) => (cancel = () => resolve(epochNow())));
+  return {
+    wait: () =>
+      Promise.race([
+        rendezvous.ready().then(({ startAt, runId, offsetMs }) => {
+          onStart(runId, offsetMs);
+          return startAt;
+        }),
+        cancelled,
+      ]),
+    cancel: () => {
+      rendezvous.close();
+      cancel();
+    },
+  };
 }
 
 function writeSummaryExport(file: string, result: RunResult, redact: (text: string) => string): void {

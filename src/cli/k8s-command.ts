@@ -5,13 +5,19 @@ import { EXIT, UsageError } from '../errors.js';
 import { k8sManifests } from '../k8s/manifest.js';
 import { dataFilePaths } from '../k8s/data-files.js';
 import { loadScenario } from '../scenario/load.js';
+import { parseDuration } from '../scenario/units.js';
 import type { Console } from './console.js';
 
 export interface K8sFlags {
   parallelism: string;
   image: string;
   namespace?: string;
-  startDelay: string;
+  /** a fixed start this many seconds ahead instead of the barrier */
+  startDelay?: string;
+  cpu?: string;
+  memory?: string;
+  coordinatorPort?: string;
+  barrierTimeout?: string;
   /** a Secret whose keys become the pods' environment (the scenario's ${VAR}s) */
   secret?: string;
 }
@@ -36,11 +42,23 @@ export async function k8sCommand(file: string, flags: K8sFlags, io: Console): Pr
       parallelism,
       image: flags.image,
       namespace: flags.namespace,
-      startDelaySeconds: Number(flags.startDelay),
+      ...(flags.startDelay === undefined ? {} : { startDelaySeconds: Number(flags.startDelay) }),
+      planSeconds: plan.phases.reduce((sum, p) => sum + p.durationMs, 0) / 1000,
+      requestTimeoutSeconds: plan.http.timeoutMs / 1000,
+      ...(flags.cpu ? { cpu: flags.cpu } : {}),
+      ...(flags.memory ? { memory: flags.memory } : {}),
+      ...(flags.coordinatorPort ? { coordinatorPort: Number(flags.coordinatorPort) } : {}),
+      ...(flags.barrierTimeout ? { barrierTimeoutSeconds: seconds(flags.barrierTimeout) } : {}),
       ...(flags.secret ? { secretName: flags.secret } : {}),
     }),
   );
   return EXIT.ok;
+}
+
+function seconds(text: string): number {
+  const ms = parseDuration(text);
+  if (ms === null || ms <= 0) throw new UsageError(`--barrier-timeout: "${text}" is not a duration (e.g. 120s or 5m)`);
+  return ms / 1000;
 }
 
 /** ${VAR} and ${VAR:?msg} without a default: the pods cannot run without them. */

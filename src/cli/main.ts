@@ -46,6 +46,10 @@ export function buildProgram(io: Console, setExit: (code: number) => void): Comm
     .option('--workers <n>', 'worker threads, each running an exact segment of the load')
     .option('--segment <i/N>', 'run segment i of N of the load (or env BENCH_SEGMENT)')
     .option('--start-at <iso>', 'wait until this time to start (segments start together)')
+    .option('--coordinator <host:port>', 'with --segment i/N: meet the other segments before any load (segment 0 listens, the others connect)')
+    .option('--barrier-timeout <duration>', 'with --coordinator: how long to wait for every segment', '5m')
+    .option('--run-id <id>', "this split run's identity, in every segment's result (or env BENCH_RUN_ID)")
+    .option('--log-result', 'write the result to stdout in framed blocks, flushed once a second (for pod logs; bench collect/merge read them)')
     .option('--rounds <n>', 'A/B: alternating rounds per target (3 or more give the t-test some power)', '3')
     .option('--max-regression <bounds>', 'A/B: exit 1 on a regression past these bounds (as for compare; e.g. 10% or p95=10%+2ms)')
     .option('--max-rate <n>', 'refuse any phase above N arrivals/s')
@@ -114,7 +118,21 @@ export function buildProgram(io: Console, setExit: (code: number) => void): Comm
     .requiredOption('-o, --out <dir>', 'where the merged reports go')
     .option('--json', 'print the merged result.json to stdout')
     .option('-q, --quiet', 'no summary')
+    .option('--allow-partial', 'merge even with missing or incomplete segments; the result says "partial" and absolute SLOs are not judged')
     .action(async (files: string[], opts) => setExit(await (await import('./merge-command.js')).mergeCommand(files, { ...opts, color: color() }, io)));
+
+  program
+    .command('collect')
+    .description("gather every segment's result from an Indexed Job's pod logs (kubectl logs) and merge them")
+    .argument('<job>', 'job/NAME (or NAME)')
+    .requiredOption('-o, --out <dir>', 'where the merged reports go (and each segment-<i>.log)')
+    .option('-n, --namespace <ns>', 'namespace')
+    .option('--kubectl <path>', 'the kubectl to call', 'kubectl')
+    .option('--segments <n>', "the Job's completions (default: asked of kubectl)")
+    .option('--allow-partial', 'merge even with missing or incomplete segments')
+    .option('--json', 'print the merged result.json to stdout')
+    .option('-q, --quiet', 'no summary')
+    .action(async (job: string, opts) => setExit(await (await import('./collect-command.js')).collectCommand(job, { ...opts, color: color() }, io)));
 
   program
     .command('report')
@@ -125,12 +143,16 @@ export function buildProgram(io: Console, setExit: (code: number) => void): Comm
 
   program
     .command('k8s')
-    .description('print a Kubernetes ConfigMap + Indexed Job that runs the scenario in N segments')
+    .description('print a ConfigMap, a headless Service and an Indexed Job that run the scenario in N segments')
     .argument('<scenario>')
     .requiredOption('-p, --parallelism <n>', 'number of pods (segments)')
     .option('--image <image>', 'container image with bench', DEFAULT_IMAGE)
     .option('-n, --namespace <ns>', 'namespace')
-    .option('--start-delay <seconds>', 'seconds from now until the shared start', '60')
+    .option('--cpu <quantity>', 'CPU per pod, requests = limits (whole cores keep generators apart)', '1')
+    .option('--memory <quantity>', 'memory per pod, requests = limits', '1Gi')
+    .option('--coordinator-port <port>', "the start barrier's port on pod 0", '7070')
+    .option('--barrier-timeout <duration>', 'how long pod 0 waits for every pod before failing the run', '5m')
+    .option('--start-delay <seconds>', 'instead of the barrier: a fixed start this many seconds from now')
     .option('--secret <name>', "a Secret whose keys become the pods' environment (the scenario's ${VAR}s)")
     .action(async (file: string, opts) => setExit(await (await import('./k8s-command.js')).k8sCommand(file, opts, io)));
 

@@ -1,8 +1,11 @@
 // `bench merge`: segment results → one result, SLOs judged once, every report written; exits like `run`.
+// Takes result.json files and logs with framed results (pod logs), a killed segment's flushed seconds too.
 import { resolve } from 'node:path';
-import { mergeResults, missingSegments } from '../merge/merge.js';
+import type { RunResult } from '../types.js';
+import { mergeResults } from '../merge/merge.js';
+import { partialNote } from '../report/run-notes.js';
 import { reporters } from '../report/index.js';
-import { readResultFile } from './read-result.js';
+import { readSegmentFile } from './read-segment.js';
 import { exitCodeFor } from './run-command.js';
 import { exitCodeAfterWriting, writeReports } from './write-reports.js';
 import type { Console } from './console.js';
@@ -12,18 +15,23 @@ export interface MergeFlags {
   json?: boolean;
   quiet?: boolean;
   color: boolean;
+  allowPartial?: boolean;
 }
 
 export async function mergeCommand(files: string[], flags: MergeFlags, io: Console): Promise<number> {
-  const results = files.map(readResultFile);
-  const merged = mergeResults(results, null);
-  const missing = missingSegments(results);
-  if (missing.length) io.err(`bench: warning: segments ${missing.map((i) => `${i}/${results[0]!.segment!.count}`).join(', ')} are missing — the merged load is partial`);
+  const results = files.map(readSegmentFile);
+  return writeMerged(results, files, flags, io);
+}
+
+/** Shared with `bench collect`: merge, say what is partial, write every report, the exit code. */
+export function writeMerged(results: RunResult[], sources: string[], flags: MergeFlags, io: Console): number {
+  const merged = mergeResults(results, null, { allowPartial: flags.allowPartial, sources });
+  if (merged.partial) io.err(`bench: warning: ${partialNote(merged.partial)}; absolute SLOs are not judged`);
   const identity = (text: string): string => text;
   const outDir = resolve(flags.out);
   const reports = writeReports(merged, { outDir, redact: identity, env: io.env, log: io.err });
   if (flags.json) io.out(reporters.json(merged, { color: false }));
   if (!flags.quiet) io.err(reporters.terminal(merged, { color: flags.color }));
-  if (!flags.quiet) io.err(`bench: merged ${files.length} results into ${outDir}`);
+  if (!flags.quiet) io.err(`bench: merged ${results.length} results into ${outDir}`);
   return exitCodeAfterWriting(exitCodeFor(merged), reports);
 }

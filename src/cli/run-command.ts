@@ -6,6 +6,7 @@ import { executeRun } from '../api/execute-run.js';
 import type { LoadOverrides } from '../scenario/overrides.js';
 import { parseStreamFlag } from '../stream/config.js';
 import { parseSegment } from '../segment/segment.js';
+import { parseDuration } from '../scenario/units.js';
 import { makeRedactor } from '../report/redact.js';
 import { preparePlan } from '../scenario/prepare.js';
 import { debugMode, runHttpDebug } from './http-debug.js';
@@ -32,6 +33,13 @@ export interface RunFlags extends LoadOverrides {
   summaryExport?: string;
   /** --http-debug (true) or --http-debug=full: one iteration of each flow, printed, no load */
   httpDebug?: boolean | string;
+  /** --coordinator host:port: meet the other segments before any load */
+  coordinator?: string;
+  /** --barrier-timeout: how long the coordinator waits for every segment */
+  barrierTimeout?: string;
+  runId?: string;
+  /** --log-result: framed result blocks on stdout (the pod log), flushed once a second */
+  logResult?: boolean;
 }
 
 export interface RunOutcome {
@@ -68,6 +76,9 @@ export async function runScenario(file: string, flags: RunFlags, io: Console, la
       targetName: label,
       quiet: flags.quiet,
       ciPublish: !flags.noCiPublish,
+      ...(flags.coordinator ? { coordinator: { address: flags.coordinator, timeoutMs: barrierTimeout(flags.barrierTimeout) } } : {}),
+      ...(runIdOf(flags, io.env) ? { runId: runIdOf(flags, io.env) } : {}),
+      ...(flags.logResult ? { logResult: (text: string) => io.out(text) } : {}),
     },
     {
       log: (line) => io.err(line),
@@ -145,6 +156,23 @@ function workerCount(text: string | undefined): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--workers: "${text}" is not a whole number from 1 to 64`);
   return n;
+}
+
+/** --run-id, BENCH_RUN_ID, or the fixed start as written (a segment that starts late keeps its run's id). */
+function runIdOf(flags: RunFlags, env: NodeJS.ProcessEnv): string | undefined {
+  const given = flags.runId ?? env.BENCH_RUN_ID;
+  if (given) return given;
+  const at = flags.startAt === undefined ? NaN : Date.parse(flags.startAt);
+  return Number.isNaN(at) ? undefined : `at-${new Date(at).toISOString()}`;
+}
+
+const DEFAULT_BARRIER_TIMEOUT_MS = 300_000;
+
+function barrierTimeout(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_BARRIER_TIMEOUT_MS;
+  const ms = parseDuration(text);
+  if (ms === null || ms <= 0) throw new UsageError(`--barrier-timeout: "${text}" is not a duration (e.g. 120s or 5m)`);
+  return ms;
 }
 
 const MAX_START_DELAY_MS = 24 * 3_600_000;

@@ -47,6 +47,15 @@ type WorkerMessage =
   | { type: 'done'; result: EngineResult }
   | { type: 'error'; message: string; runError: boolean };
 
+/**
+ * A start decided outside this process (a rendezvous of segments, src/distributed): called once this
+ * process is ready to send; resolves with the start (epoch ms). Stopping before it resolves calls cancel.
+ */
+export interface StartGate {
+  wait(): Promise<number>;
+  cancel(): void;
+}
+
 export interface ExecuteOptions {
   /** judges abortOnFail SLOs from each finalised second (src/slo/abort.ts); none: nothing to judge */
   abort?: AbortJudge;
@@ -55,10 +64,12 @@ export interface ExecuteOptions {
    * their intervals are discarded instead of folded into the figures. Default 0: every second counts.
    */
   measureFromSecond?: number;
+  /** a start decided outside this process (a rendezvous of segments) */
+  gate?: StartGate;
 }
 
 export function executeInProcess(plan: Plan, startAt?: number, options: ExecuteOptions = {}): Execution {
-  const abort = options.abort;
+  const { abort, gate } = options;
   let abortedBy: SloSpec | undefined;
   const skip = options.measureFromSecond ?? 0;
   const engine: Engine = new Engine(plan, {
@@ -73,9 +84,11 @@ export function executeInProcess(plan: Plan, startAt?: number, options: ExecuteO
   });
   const agg = engine.aggregator;
   if (abort) agg.onSecond = (point, latency) => abort.addSecond(point, latency);
+  let stoppedEarly = false;
   const done = (async () => {
     await engine.setup();
-    const result = await engine.run();
+    const at = gate && !stoppedEarly ? await gate.wait() : undefined;
+    const result = await engine.run(at);
     return { summary: agg.summarize(result.durationMs), engine: result, abortedBy };
   })();
   return {
@@ -84,7 +97,11 @@ export function executeInProcess(plan: Plan, startAt?: number, options: ExecuteO
       totals: () => agg.counters(),
       lastSecond: () => agg.lastSecond,
     },
-    stop: (reason) => engine.stop(reason),
+    stop: (reason) => {
+      stoppedEarly = true;
+      gate?.cancel();
+      engine.stop(reason);
+    },
     observe: (listener) => {
       agg.observer = listener;
     },
@@ -102,7 +119,7 @@ const SETUP = 'the setup steps';
  * second; this thread absorbs them.
  */
 export function executeInWorkers(plan: Plan, job: WorkersJob, workers: number, options: ExecuteOptions = {}): Execution {
-  const abort = options.abort;
+  const { abort, gate } = options;
   const skip = options.measureFromSecond ?? 0;
   const agg = new Aggregator(plan.endpoints, 2);
   if (abort) agg.onSecond = (point, latency) => abort.addSecond(point, latency);
@@ -118,6 +135,7 @@ export function executeInWorkers(plan: Plan, job: WorkersJob, workers: number, o
   const stopAll = (reason: StopReason): void => {
     for (const t of threads) t.postMessage({ type: 'stop', reason });
     barrier.abort(); // stopped before the start: nothing to wait for
+    gate?.cancel();
   };
   let shared: Vars = {};
   setupOnce(plan).then(
@@ -164,6 +182,8 @@ export function executeInWorkers(plan: Plan, job: WorkersJob, workers: number, o
     try {
       try {
         startAt = await barrier.start;
+        // Every worker is ready here; across processes the start is the rendezvous' (src/distributed).
+        if (gate) startAt = await gate.wait();
       } catch (err) {
         if (err instanceof NotReadyError) throw new RunError(`--start-at ${new Date(err.startAt).toISOString()}: not ready by then: ${err.missing.join(', ')} (choose a later start)`);
         throw err;

@@ -5,26 +5,30 @@ import { withHttp } from './http.js';
 import { judgeRun } from '../slo/judge.js';
 import { slosCarriedBy } from '../slo/carried.js';
 import { markPartialSecond } from '../result/partial.js';
-import { checkMergeable } from './check.js';
-import { addStats, mergeEndpoints, mergeScheduleLag } from './stats.js';
+import { ABSOLUTE_METRICS } from '../slo/evaluate.js';
+import { checkMergeable, type MergeCheckOptions, type Partial } from './check.js';
+import { addStats } from '../metrics/add-stats.js';
+import { mergeEndpoints, mergeScheduleLag } from './stats.js';
 import { mergeTimelines } from './timeline.js';
 
-export { checkMergeable, missingSegments } from './check.js';
+export { checkMergeable, missingSegments, type MergeCheckOptions } from './check.js';
 
 /**
  * Add results into one. `slo`: the SLOs to judge (e.g. from the scenario file); null judges the SLOs the
  * results carry. Throws UsageError for results that are not distinct segments of one scenario.
  */
-export function mergeResults(results: RunResult[], slo: { specs: SloSpec[]; isDefault: boolean } | null): RunResult {
-  checkMergeable(results);
+export function mergeResults(results: RunResult[], slo: { specs: SloSpec[]; isDefault: boolean } | null, options: MergeCheckOptions = {}): RunResult {
+  const partial = checkMergeable(results, options);
   const window = unionWindow(results);
   const durationMs = window.endMs - window.startMs;
   const totals = addStats(results.map((r) => r.totals), durationMs);
   const endpoints = mergeEndpoints(results, durationMs);
   const choice = slo ?? slosCarriedBy(results);
   const first = results[0]!;
-  const stopReason = mergedStopReason(results);
-  const verdict = judgeRun(choice.specs, { totals, endpoints }, { isDefault: choice.isDefault, stopReason });
+  // A partial merge lists its incomplete segments instead: the merged run itself was not stopped.
+  const stopReason = mergedStopReason(partial ? results.filter((r) => !partial.incomplete.some((i) => i.index === r.segment?.index)) : results);
+  // Absolute figures (rps, requests…) of a partial merge lack the missing part: they are not judged.
+  const verdict = judgeRun(choice.specs, { totals, endpoints }, { isDefault: choice.isDefault, stopReason, ...(partial ? { deferMetrics: ABSOLUTE_METRICS } : {}) });
   return {
     schemaVersion: 1,
     tool: first.tool,
@@ -38,14 +42,22 @@ export function mergeResults(results: RunResult[], slo: { specs: SloSpec[]; isDe
     endpoints,
     timeline: markPartialSecond(mergeTimelines(results, window.startMs), window.drainEndMs - window.startMs),
     scheduleLagMs: mergeScheduleLag(results),
-    slo: verdict.slo,
+    slo: partial ? verdict.slo.map((r) => (r.deferred ? { ...r, notJudged: partialText(partial) } : r)) : verdict.slo,
     sloDefaults: choice.isDefault,
     pass: verdict.pass,
     reasons: verdict.reasons,
     ...(stopReason ? { stopReason } : {}),
     ...withHttp(results),
     mergedFrom: results.length,
+    ...(first.fingerprint ? { fingerprint: first.fingerprint } : {}),
+    ...(first.runId ? { runId: first.runId } : {}),
+    ...(partial ? { partial } : {}),
   };
+}
+
+/** "partial: 3 of 4 segments", as every report says it. */
+export function partialText(partial: Partial): string {
+  return `partial: ${partial.segments} of ${partial.of} segments`;
 }
 
 /**

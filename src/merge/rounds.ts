@@ -5,7 +5,8 @@ import type { RunResult, TimelinePoint } from '../types.js';
 import { withHttp } from './http.js';
 import { judgeRun } from '../slo/judge.js';
 import { slosCarriedBy } from '../slo/carried.js';
-import { addStats, mergeEndpoints, mergeScheduleLag } from './stats.js';
+import { addStats } from '../metrics/add-stats.js';
+import { mergeEndpoints, mergeScheduleLag } from './stats.js';
 
 export function combineRounds(rounds: readonly RunResult[], label: string): RunResult {
   const first = rounds[0];

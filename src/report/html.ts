@@ -12,7 +12,7 @@ import { REPORT_SCRIPT } from './html-script.js';
 import { REPORT_CSS } from './html-style.js';
 import { redactResult } from './redact-result.js';
 import { LAG_WARNING_MS, runNotes, verdictLabel } from './run-notes.js';
-import { sloActual, sloThreshold, sloVerdict } from './slo-view.js';
+import { deferredText, sloActual, sloThreshold, sloVerdict } from './slo-view.js';
 
 export function htmlReport(raw: RunResult, options: ReportOptions): string {
   const result = redactResult(raw, options.redact);
@@ -148,7 +148,7 @@ function sloTable(result: RunResult): string {
   if (result.slo.length === 0) return '<p class="empty">No SLOs.</p>';
   const rows = result.slo.map((s: SloResult) => {
     const verdict = sloVerdict(s);
-    return `<tr><td class="text">${h(s.expr)}</td><td class="text">${h(s.endpoint ?? 'total')}</td><td>${h(sloActual(s))}</td><td>${h(sloThreshold(s))}</td><td class="text verdict-${verdict}">${VERDICT_TEXT[verdict]}</td></tr>`;
+    return `<tr><td class="text">${h(s.expr)}</td><td class="text">${h(s.endpoint ?? 'total')}</td><td>${h(sloActual(s))}</td><td>${h(sloThreshold(s))}</td><td class="text verdict-${verdict}">${verdict === 'deferred' ? `– ${h(deferredText(s))}` : VERDICT_TEXT[verdict]}</td></tr>`;
   });
   return `<table id="slo-table" class="data"><thead><tr><th class="text">SLO</th><th class="text">endpoint</th><th>actual</th><th>threshold</th><th class="text">result</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }

@@ -4,8 +4,8 @@ import type { RunResult, SloResult } from '../types.js';
 import type { ReportOptions } from './options.js';
 import { escapeXml as x } from './escape.js';
 import { redactResult } from './redact-result.js';
-import { countVerdicts, sloActual, sloLabel, sloThreshold, sloVerdict } from './slo-view.js';
-import { failureReasons } from './run-notes.js';
+import { countVerdicts, deferredText, sloActual, sloLabel, sloThreshold, sloVerdict } from './slo-view.js';
+import { failureReasons, partialNote } from './run-notes.js';
 
 export function junitReport(raw: RunResult, options: ReportOptions): string {
   const result = redactResult(raw, options.redact);
@@ -26,6 +26,7 @@ export function junitReport(raw: RunResult, options: ReportOptions): string {
     property('model', result.model),
     property('requests', String(result.totals.requests)),
     property('sloDefaults', String(result.sloDefaults)),
+    ...(result.partial ? [property('partial', partialNote(result.partial))] : []),
     '    </properties>',
     ...(runCase ? [runCase] : []),
     ...result.slo.map((slo) => testcase(result.scenario, slo)),
@@ -53,7 +54,7 @@ function testcase(scenario: string, slo: SloResult): string {
   const verdict = sloVerdict(slo);
   if (verdict === 'pass') return `${open}/>`;
   if (verdict === 'deferred') {
-    return `${open}>\n      <skipped message="${x(`deferred to bench merge (this segment: ${sloActual(slo)})`)}"/>\n    </testcase>`;
+    return `${open}>\n      <skipped message="${x(slo.notJudged ? `${deferredText(slo)}: merged ${sloActual(slo)}` : `deferred to bench merge (this segment: ${sloActual(slo)})`)}"/>\n    </testcase>`;
   }
   const message = `actual ${sloActual(slo)} vs threshold ${sloThreshold(slo)}`;
   return `${open}>\n      <failure message="${x(message)}" type="slo">${x(failureText(slo, message))}</failure>\n    </testcase>`;

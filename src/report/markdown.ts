@@ -7,7 +7,7 @@ import { formatCount, formatErrors, formatLatencyCells, formatLoadWindow, format
 import { byFrequency, failedChecks, sampleText, samplesOf, statusEntries, type CountEntry } from './counts.js';
 import { redactResult } from './redact-result.js';
 import { runNotes, verdictLabel, type VerdictLabel } from './run-notes.js';
-import { sloActual, sloThreshold, sloVerdict } from './slo-view.js';
+import { deferredText, sloActual, sloThreshold, sloVerdict } from './slo-view.js';
 import { summarizeTimeline } from './timeline.js';
 
 /** Enough to see the shape of a run; the HTML report has every second. */
@@ -61,7 +61,7 @@ const VERDICT_TEXT = { pass: '✅ pass', fail: '❌ fail', deferred: '⏸ deferr
 function sloTable(result: RunResult): string {
   if (result.slo.length === 0) return '_No SLOs._';
   const rows = result.slo.map((s: SloResult) =>
-    row([cell(s.expr), cell(s.endpoint ?? 'total'), sloActual(s), cell(sloThreshold(s)), VERDICT_TEXT[sloVerdict(s)]]),
+    row([cell(s.expr), cell(s.endpoint ?? 'total'), sloActual(s), cell(sloThreshold(s)), sloVerdict(s) === 'deferred' ? `⏸ ${cell(deferredText(s))}` : VERDICT_TEXT[sloVerdict(s)]]),
   );
   const title = result.sloDefaults ? '### SLOs (defaults: the scenario has no `slo:`)' : '### SLOs';
   return [title, '', row(['SLO', 'endpoint', 'actual', 'threshold', 'result']), '|---|---|--:|--:|---|', ...rows].join('\n');

@@ -36,6 +36,8 @@ export function runNotes(result: RunResult, options: { reasons?: boolean } = {})
   const modelNote = latencyModelNote(result.model);
   if (modelNote) notes.push(modelNote);
   notes.push(...lowerBoundNotes(result));
+  if (result.partial) notes.unshift(`${partialNote(result.partial)}; absolute SLOs (rps, requests, errors, dropped) are not judged.`);
+  if (result.incomplete) notes.unshift(`incomplete: ${result.incomplete.reason}; its figures cover only what it flushed.`);
   if (result.segment) {
     notes.push(
       `This is segment ${result.segment.index}/${result.segment.count} of a split load; absolute SLOs are judged by "bench merge".`,
@@ -116,6 +118,15 @@ export function phasesNote(result: RunResult): string | null {
     return `${p.name} ${seconds(p.startMs)}–${seconds(p.startMs + p.durationMs)} s (${shape}, ${formatCount(p.iterations)} iterations)`;
   });
   return `Phases: ${parts.join(' · ')}.`;
+}
+
+/** "partial: 3 of 4 segments (segment 3/4 missing; segment 1/4 incomplete: killed after 2.0 s)". */
+export function partialNote(partial: NonNullable<RunResult['partial']>): string {
+  const details = [
+    ...partial.missing.map((i) => `segment ${i}/${partial.of} missing`),
+    ...partial.incomplete.map((s) => `segment ${s.index}/${partial.of} incomplete: ${s.reason}`),
+  ];
+  return `partial: ${partial.segments} of ${partial.of} segments${details.length ? ` (${details.join('; ')})` : ''}`;
 }
 
 /** A timed-out or cut request is recorded at the time it was given up: its latency is a lower bound. */

@@ -15,6 +15,11 @@ export function sloLabel(slo: SloResult): string {
   return slo.endpoint === null ? `${slo.expr}${tags}` : `${slo.expr} [${slo.endpoint}]${tags}`;
 }
 
+/** What a deferred SLO row says: a segment's defers to the merge; a partial merge's is not judged at all. */
+export function deferredText(slo: SloResult): string {
+  return slo.notJudged ? `not judged (${slo.notJudged})` : 'deferred to merge';
+}
+
 export function sloActual(slo: SloResult): string {
   return formatUnitValue(slo.actual, slo.unit);
 }

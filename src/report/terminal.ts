@@ -7,7 +7,7 @@ import { formatCount, formatErrors, formatLatencyCells, formatLoadWindow, format
 import { byFrequency, failedChecks, sampleText, samplesOf, statusEntries, type CountEntry } from './counts.js';
 import { redactResult } from './redact-result.js';
 import { failureReasons, runNotes, verdictLabel } from './run-notes.js';
-import { sloActual, sloLabel, sloThreshold, sloVerdict } from './slo-view.js';
+import { deferredText, sloActual, sloLabel, sloThreshold, sloVerdict } from './slo-view.js';
 
 export function terminalReport(raw: RunResult, options: ReportOptions): string {
   const result = redactResult(raw, options.redact);
@@ -38,7 +38,7 @@ function verdictSection(result: RunResult, c: ChalkInstance): string {
 function sloLine(slo: SloResult, widths: { label: number; actual: number }, c: ChalkInstance): string {
   const label = sloLabel(slo).padEnd(widths.label);
   const verdict = sloVerdict(slo);
-  if (verdict === 'deferred') return `${c.yellow('–')} ${label}  deferred to merge (this segment: ${sloActual(slo)})`;
+  if (verdict === 'deferred') return `${c.yellow('–')} ${label}  ${deferredText(slo)} (${slo.notJudged ? 'merged' : 'this segment'}: ${sloActual(slo)})`;
   const mark = verdict === 'pass' ? c.green('✓') : c.red('✗');
   // Pad before colouring: ANSI codes would count towards the width.
   const actualText = sloActual(slo).padStart(widths.actual);

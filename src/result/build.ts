@@ -26,12 +26,52 @@ export interface RunFacts {
   flows?: readonly FlowRecord[];
   /** the first few failures of each check, by endpoint name */
   failureSamples?: ReadonlyArray<{ endpoint: string; sample: FailureSample }>;
+  /** the whole plan's fingerprint (src/segment/fingerprint.ts) */
+  fingerprint?: string;
+  runId?: string;
 }
 
 export function buildResult(plan: Plan, summary: Summary, facts: RunFacts): RunResult {
+  return resultFrom(identityOf(plan), summary, facts);
+}
+
+/** What a result needs of its plan: plain data, so a result can be rebuilt from a log (src/distributed). */
+export interface ResultIdentity {
+  name: string;
+  target: string;
+  model: RunResult['model'];
+  slo: Plan['slo'];
+  sloDefaults: boolean;
+  /** indexes of the endpoints the flows call (a step only in `setup:` gets no row) */
+  measured: number[];
+  /** every endpoint's name, in the plan's order */
+  endpoints: string[];
+  /** each endpoint's `tags:`, by index */
+  endpointTags?: Array<Record<string, string>>;
+  /** true when the scenario named any phase (the timeline then says which phase each second is in) */
+  namedPhases: boolean;
+}
+
+export function identityOf(plan: Plan): ResultIdentity {
+  const inFlows = new Set(plan.flows.flatMap((f) => f.steps.flatMap((s) => (s.kind === 'request' ? [s.endpoint] : []))));
+  return {
+    name: plan.name,
+    target: plan.target,
+    model: modelOf(plan),
+    slo: plan.slo,
+    sloDefaults: plan.sloDefaults,
+    measured: [...inFlows].sort((a, b) => a - b),
+    endpoints: plan.endpoints,
+    ...(plan.endpointTags ? { endpointTags: plan.endpointTags } : {}),
+    namedPhases: plan.phases.some((p) => p.name !== undefined),
+  };
+}
+
+export function resultFrom(plan: ResultIdentity, summary: Summary, facts: RunFacts): RunResult {
   // A segment carries only part of the absolute figures (rps, requests…): `bench merge` judges those.
   const deferMetrics = facts.segment && facts.segment.count > 1 ? ABSOLUTE_METRICS : undefined;
-  const endpoints = withTags(withSamples(measuredEndpoints(plan, summary), facts.failureSamples), plan);
+  const measured = new Set(plan.measured);
+  const endpoints = withTags(withSamples(summary.endpoints.filter((_, i) => measured.has(i)), facts.failureSamples), plan);
   const flows = facts.flows && facts.flows.length > 0 ? flowStats([facts.flows], facts.durationMs) : undefined;
   const verdict = judgeRun(plan.slo, { totals: summary.totals, endpoints: withTags(summary.endpoints, plan), durationMs: facts.durationMs, flows }, { isDefault: plan.sloDefaults, deferMetrics, stopReason: facts.stopReason, abortedBy: facts.abortedBy });
   const drainMs = round3(Math.max(0, facts.drainMs ?? 0));
@@ -43,7 +83,7 @@ export function buildResult(plan: Plan, summary: Summary, facts: RunFacts): RunR
     startedAt: new Date(facts.startedAt).toISOString(),
     durationMs: round3(facts.durationMs),
     drainMs,
-    model: modelOf(plan),
+    model: plan.model,
     totals: summary.totals,
     endpoints,
     timeline: namePhases(markPartialSecond(summary.timeline, facts.durationMs + drainMs), plan, facts.phases),
@@ -58,13 +98,9 @@ export function buildResult(plan: Plan, summary: Summary, facts: RunFacts): RunR
   if (facts.stopReason) result.stopReason = facts.stopReason;
   if (facts.segment && facts.segment.count > 1) result.segment = facts.segment;
   if (facts.http) result.http = httpResult(facts.http, plan.endpoints, new Set(result.endpoints.map((e) => e.name)));
+  if (facts.fingerprint) result.fingerprint = facts.fingerprint;
+  if (facts.runId) result.runId = facts.runId;
   return result;
-}
-
-/** Endpoints of the load: a step that only runs in `setup:` is not measured, so it gets no row. */
-function measuredEndpoints(plan: Plan, summary: Summary): Summary['endpoints'] {
-  const inFlows = new Set(plan.flows.flatMap((f) => f.steps.flatMap((s) => (s.kind === 'request' ? [s.endpoint] : []))));
-  return summary.endpoints.filter((_, i) => inFlows.has(i));
 }
 
 export function modelOf(plan: Pick<Plan, 'phases'>): RunResult['model'] {
@@ -74,7 +110,7 @@ export function modelOf(plan: Pick<Plan, 'phases'>): RunResult['model'] {
 }
 
 /** Each endpoint's `tags:` (by name: measured endpoints are a subset of the plan's). */
-function withTags(endpoints: Summary['endpoints'], plan: Plan): Summary['endpoints'] {
+function withTags(endpoints: Summary['endpoints'], plan: Pick<ResultIdentity, 'endpoints' | 'endpointTags'>): Summary['endpoints'] {
   const tags = plan.endpointTags;
   if (!tags) return endpoints;
   return endpoints.map((e) => {
@@ -93,8 +129,8 @@ function withSamples(endpoints: Summary['endpoints'], samples: RunFacts['failure
 }
 
 /** When the scenario named its phases, each second of the timeline says which phase it began in. */
-function namePhases(timeline: TimelinePoint[], plan: Plan, phases: PhaseRun[] | undefined): TimelinePoint[] {
-  if (!phases || !plan.phases.some((p) => p.name !== undefined)) return timeline;
+function namePhases(timeline: TimelinePoint[], plan: Pick<ResultIdentity, 'namedPhases'>, phases: PhaseRun[] | undefined): TimelinePoint[] {
+  if (!phases || !plan.namedPhases) return timeline;
   return timeline.map((point) => {
     const at = point.second * 1000;
     const phase = phases.find((p) => at >= p.startMs && at < p.startMs + p.durationMs) ?? (at >= 0 ? phases[phases.length - 1] : undefined);

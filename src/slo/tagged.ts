@@ -1,7 +1,7 @@
 // A tagged SLO (`{ expr: p95 < 200ms, tags: { kind: read } }`, k6's sub-metric thresholds) is judged over
 // the endpoints that carry every one of its tags, their stats added exactly (histograms bucket by bucket).
 import type { Stats } from '../types.js';
-import { addStats } from '../merge/stats.js';
+import { addStats } from '../metrics/add-stats.js';
 
 export function matchesTags(endpointTags: Record<string, string> | undefined, wanted: Record<string, string>): boolean {
   return Object.entries(wanted).every(([key, value]) => endpointTags?.[key] === value);
