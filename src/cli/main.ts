@@ -168,6 +168,14 @@ export function buildProgram(io: Console, setExit: (code: number) => void): Comm
     .action(async (opts) => setExit(await (await import('./demo-command.js')).demoCommand({ ...opts, color: color() }, io)));
 
   program
+    .command('convert')
+    .description('an Artillery script as a bench scenario (the common subset; what is not converted is listed at the top)')
+    .argument('<artillery>', 'Artillery YAML script')
+    .option('-o, --out <file>', 'write the scenario here instead of stdout')
+    .option('--force', 'overwrite an existing --out file')
+    .action(async (file: string, opts) => setExit(await (await import('./convert-command.js')).convertCommand(file, opts, io)));
+
+  program
     .command('init')
     .description('write a commented starter scenario')
     .argument('[file]', 'where to write it', 'scenario.yml')
