@@ -176,3 +176,73 @@ slo:
     }
   });
 });
+
+describe('tagged SLOs outside bench run\'s end-of-run judgement', () => {
+  it('a capacity probe judges a tagged SLO over the tagged steps (server counts), not "no data"', async () => {
+    const { judgeSlos } = await import('../src/capacity/probe.js');
+    const counts: Record<string, number> = {};
+    const server = await startServer((req, res) => {
+      const path = (req.url ?? '').split('?')[0]!;
+      counts[path] = (counts[path] ?? 0) + 1;
+      setTimeout(() => res.end('ok'), path === '/write' ? 150 : 0);
+    });
+    try {
+      const text = `target: ${server.url}
+load:
+  - { iterations: 8, vus: 4 }
+flows:
+  - steps:
+      - { name: list, get: /list, tags: { kind: read } }
+      - { name: buy, post: /write }
+slo:
+  - { expr: p95 < 100ms, tags: { kind: read } }
+  - { expr: error_rate < 1%, tags: { kind: read } }
+`;
+      const plan = await parseScenario(text, '/probe.yml', { env: {} });
+      const engine = new Engine(plan);
+      const run = await engine.run();
+      const [p95, errors] = judgeSlos(plan, engine.aggregator.summarize(run.durationMs));
+      expect(counts).toEqual({ '/list': 8, '/write': 8 });
+      // over the reads only (the 150 ms write would fail it); a tagged SLO with no data would fail too
+      expect(p95).toMatchObject({ tags: { kind: 'read' }, pass: true });
+      expect(p95!.actual).not.toBeNull();
+      expect(errors).toMatchObject({ actual: 0, pass: true });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('an abortOnFail tagged SLO is not judged live on the totals (the slow untagged step must not stop the run)', async () => {
+    const { writeFileSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { ensureBuilt, runCli, tempDir } = await import('./helpers/cli.js');
+    await ensureBuilt();
+    const dir = tempDir('bench-tag-abort-');
+    const server = await startServer((req, res) => setTimeout(() => res.end('ok'), (req.url ?? '').startsWith('/write') ? 150 : 0));
+    try {
+      const file = join(dir.path, 'abort.yml');
+      writeFileSync(
+        file,
+        `load:
+  - { duration: 3s, vus: 2 }
+flows:
+  - steps:
+      - { name: list, get: /list, tags: { kind: read } }
+      - { name: buy, post: /write }
+slo:
+  - { expr: p95 < 100ms, tags: { kind: read }, abortOnFail: true }
+`,
+      );
+      const out = join(dir.path, 'out');
+      const run = await runCli(['run', file, '--target', server.url, '--out', out, '--quiet'], { timeoutMs: 30_000 });
+      const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
+      expect(result.stopReason, run.stderr).toBeUndefined();
+      expect(run.code, run.stderr).toBe(0);
+      expect(result.slo[0]).toMatchObject({ tags: { kind: 'read' }, pass: true });
+      expect(result.totals.requests).toBe(server.requests());
+    } finally {
+      await server.close();
+      dir.remove();
+    }
+  });
+});
