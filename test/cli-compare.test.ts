@@ -90,6 +90,12 @@ describe('bench compare and A/B runs', () => {
     expect(run.stderr).toMatch(/round 3\/3 · slow/);
     for (const file of ['comparison.json', 'comparison.md', 'comparison.html']) expect(existsSync(join(dir, file)), file).toBe(true);
     for (const side of ['fast', 'slow']) expect(existsSync(join(dir, side, 'result.json')), side).toBe(true);
+    // comparison.html links each side's report.html, relative to itself
+    const html = readFileSync(join(dir, 'comparison.html'), 'utf8');
+    for (const side of ['fast', 'slow']) {
+      expect(html).toContain(`<a href="${side}/report.html">report.html</a>`);
+      expect(existsSync(join(dir, side, 'report.html')), side).toBe(true);
+    }
 
     const comparison = readJson(join(dir, 'comparison.json'));
     expect(comparison.base.label).toBe('fast');

@@ -9,6 +9,8 @@ import {
   compareResults, defaultRegressionBounds, parseRegressionBounds, renderComparisonHtml, renderComparisonJson,
   renderComparisonMarkdown, renderComparisonTerminal, sideBySideVerdict, type Comparison, type MetricRow,
 } from '../src/compare/index.js';
+import { verdictSentence } from '../src/compare/sentence.js';
+import { uplotAssets } from '../src/report/html.js';
 
 // ───────────── fixture builder: known values recorded into real HDR histograms ─────────────
 
@@ -315,13 +317,59 @@ describe('comparison renderers', () => {
     expect(html).not.toMatch(/(src|href)\s*=\s*["']?(https?:)?\/\//i);
     expect(html).toContain('v2 &lt;new&gt;');
     expect(html).not.toContain('v2 <new>');
-    const data = JSON.parse(/const chart = (.*);\n/.exec(html)![1]!) as { labels: string[]; data: number[][] };
-    expect(data.labels).toEqual(['v1', 'v2 <new>']);
-    expect(data.data).toHaveLength(3);
-    const p90 = data.data[0]!.indexOf(1); // x is the percentile's "nines": 1 → p90
-    expect(data.data[1]![p90]).toBeCloseTo(row(c, 'p90').base!, 6);
-    expect(data.data[2]![p90]).toBeCloseTo(row(c, 'p90').head!, 6);
-    expect(html).toContain('<td class="regression">regression</td>');
+    const data = JSON.parse(/<script type="application\/json" id="compare-data">(.*)<\/script>/.exec(html)![1]!) as {
+      percentiles: { nines: number[]; series: Array<{ name: string; ms: number[] }> };
+    };
+    const { nines, series } = data.percentiles;
+    expect(series.map((s) => s.name)).toEqual(['v1', 'v2 <new>']);
+    const p90 = nines.indexOf(1); // x is the percentile's "nines": 1 → p90
+    expect(series[0]!.ms[p90]).toBeCloseTo(row(c, 'p90').base!, 6);
+    expect(series[1]!.ms[p90]).toBeCloseTo(row(c, 'p90').head!, 6);
+    // the 100th percentile sits at the end of the axis, as in report.html: the max of each side
+    expect(nines.at(-1)).toBe(6);
+    expect(series[1]!.ms.at(-1)).toBeCloseTo(row(c, 'max').head!, 6);
+    expect(html).toContain('<td class="text regression">regression</td>');
+  });
+
+  it('puts the verdict in a sentence at the top: what and why, from the judged rows', () => {
+    const html = renderComparisonHtml(c);
+    const sentence = /<p class="sentence" id="verdict-sentence">(.*?)<\/p>/.exec(html)![1]!;
+    // p95 leads, past its 10%+5ms bound; its Δ is the raw requests' own p95s apart (nearest rank, no histogram)
+    expect(sentence).toMatch(/^v2 &lt;new&gt; is slower: p95 \+\d+\.\d\d ms \(\+\d+\.\d%\), beyond the 10%\+5ms bound and outside the noise \(Welch p(=|&lt;)[\d.]+\)\. \d+ more metrics regressed too \(see the table\)\.$/);
+    const rawP95 = (reqs: Req[]): number => {
+      const sorted = reqs.map((r) => r.ms).sort((a, b) => a - b);
+      return sorted[Math.ceil(0.95 * sorted.length) - 1]!;
+    };
+    const baseReqs = [...steady(10, 100, quiet(0)), ...steady(10, 20, quiet(0), { endpoint: 'legacy' })];
+    const headReqs = [...steady(10, 100, quiet(15)), ...steady(10, 20, quiet(0), { endpoint: 'checkout' })];
+    expect(Number(/p95 \+([\d.]+) ms/.exec(sentence)![1])).toBeCloseTo(rawP95(headReqs) - rawP95(baseReqs), 0);
+    expect(html.indexOf('verdict-sentence')).toBeLessThan(html.indexOf('chart-percentiles'));
+  });
+
+  it('says "faster", "inconclusive" or "no significant change" when nothing regressed', () => {
+    const base1 = buildResult(steady(10, 100, quiet(0)), 10_000);
+    const faster = buildResult(steady(10, 100, quiet(-15)), 10_000);
+    const sentence = (a: RunResult, b: RunResult): string => verdictSentence(compareResults(a, b, { bounds: bounds10, baseLabel: 'A', headLabel: 'B' }));
+    const fast = sentence(base1, faster);
+    expect(fast).toMatch(/^No regression: B is faster: p95 -\d+\.\d\d ms \(-\d+\.\d%\), outside the noise \(Welch p(=|<)[\d.]+\)\.$/);
+    expect(Number(/p95 -([\d.]+) ms/.exec(fast)![1])).toBeCloseTo(15, 0);
+    expect(sentence(base1, base1)).toBe('No significant change: every metric of B is within the noise or its bound of A.');
+    const noisyBase = buildResult(steady(10, 100, noisy(LEVELS, 0)), 10_000);
+    const noisyHead = buildResult(steady(10, 100, noisy([...LEVELS].reverse(), 15)), 10_000);
+    expect(sentence(noisyBase, noisyHead)).toMatch(/^No regression shown, but inconclusive: B looks slower — p95 \+[\d.]+ ms \(\+[\d.]+%\), beyond the 10%\+5ms bound yet within the noise \(Welch p=[\d.]+\): not enough data to tell \(more rounds would\)\.$/);
+  });
+
+  it('renders html as in the golden file (uPlot and times blanked)', () => {
+    const golden = fileURLToPath(new URL('./golden/compare.html', import.meta.url));
+    const uplot = uplotAssets();
+    const text = renderComparisonHtml(c, { reports: { base: '../v1/report.html', head: 'v2 new/report.html' } })
+      .replace(uplot.js, '/* uPlot */')
+      .replace(uplot.css, '/* uPlot css */')
+      .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?/g, '<TIME>');
+    expect(text).toContain('<a href="../v1/report.html">report.html</a>');
+    expect(text).toContain('<a href="v2%20new/report.html">report.html</a>');
+    if (process.env.UPDATE_GOLDEN) writeFileSync(golden, text);
+    expect(text).toBe(readFileSync(golden, 'utf8'));
   });
 
   it('renders comparison.json as the comparison itself', () => {

@@ -31,3 +31,49 @@ describe('progress line before the first response', () => {
     expect(line).toBe('api 0.3s/10s · phase 1 · — req/s · p95 — · 0 requests · 0 errors · 3 in flight');
   });
 });
+
+describe('progress on a stderr that is not a terminal (CI logs)', () => {
+  it('refreshes every second, one line each, and shows "—" until the first response', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { ensureBuilt, runCli, tempDir } = await import('./helpers/cli.js');
+    const { startServer } = await import('./helpers/servers.js');
+    await ensureBuilt();
+    const dir = tempDir('bench-progress-');
+    // Every response is held until the first progress line is out: that line cannot have seen one.
+    const held: Array<() => void> = [];
+    let released = false;
+    const release = (): void => {
+      released = true;
+      for (const answer of held.splice(0)) answer();
+    };
+    const server = await startServer((_req, res) => (released ? res.end('ok') : held.push(() => res.end('ok'))));
+    try {
+      const file = join(dir.path, 'p.yml');
+      writeFileSync(file, 'name: prog\nload:\n  - { duration: 4s, rate: 5/s }\nflows:\n  - steps:\n      - get: /x\nslo:\n  - error_rate < 100%\n');
+      let seen = '';
+      const run = await runCli(['run', file, '--target', server.url, '--out', join(dir.path, 'out')], {
+        timeoutMs: 30_000,
+        onSpawn: (child) =>
+          child.stderr!.on('data', (chunk: Buffer | string) => {
+            seen += String(chunk);
+            if (!released && / req\/s /.test(seen)) release();
+          }),
+      });
+      expect(run.code, run.stderr).toBe(0);
+      const lines = run.stderr.split('\n').filter((l) => l.startsWith('prog ') && l.includes(' req/s '));
+      // one plain line per refresh (no carriage returns), at least one per second of a 4 s run
+      expect(lines.length, run.stderr).toBeGreaterThanOrEqual(3);
+      expect(run.stderr).not.toContain('\r');
+      expect(lines[0]).toContain('· — req/s · p95 — · 0 requests');
+      // once answered, the line counts them: the last line's total is at most what the server received
+      const last = Number(/· (\d+) requests ·/.exec(lines.at(-1)!)![1]);
+      expect(last).toBeGreaterThan(0);
+      expect(last).toBeLessThanOrEqual(server.requests());
+    } finally {
+      release();
+      await server.close();
+      dir.remove();
+    }
+  });
+});

@@ -6,6 +6,7 @@
 import type { Plan, SloResult } from '../types.js';
 import type { Summary } from '../metrics/aggregator.js';
 import { ABSOLUTE_METRICS, evaluateSlos } from '../slo/evaluate.js';
+import { withTags } from '../result/build.js';
 import { isLatencyMetric } from '../slo/parse.js';
 import type { ProbeKind, Verdict } from './policy.js';
 
@@ -97,8 +98,10 @@ export function requestsPerArrival(plan: Pick<Plan, 'flows'>): number {
  * Absolute metrics (rps, requests, errors, dropped) describe a run's volume, which the search itself
  * sets, so they are not judged here (they come back as deferred).
  */
-export function judgeSlos(plan: Pick<Plan, 'slo' | 'sloDefaults'>, summary: Summary): SloResult[] {
-  return evaluateSlos(plan.slo, summary, { isDefault: plan.sloDefaults, deferMetrics: ABSOLUTE_METRICS });
+export function judgeSlos(plan: Pick<Plan, 'slo' | 'sloDefaults'> & Partial<Pick<Plan, 'endpoints' | 'endpointTags'>>, summary: Summary): SloResult[] {
+  // a tagged SLO selects endpoints by their tags, which the summary does not carry: add them, as result.json does
+  const tagged = plan.endpoints ? { ...summary, endpoints: withTags(summary.endpoints, { endpoints: plan.endpoints, endpointTags: plan.endpointTags }) } : summary;
+  return evaluateSlos(plan.slo, tagged, { isDefault: plan.sloDefaults, deferMetrics: ABSOLUTE_METRICS });
 }
 
 /**

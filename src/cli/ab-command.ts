@@ -8,7 +8,7 @@ import { compareResults, defaultRegressionBounds, parseRegressionBounds, sideByS
 import { combineRounds } from '../merge/rounds.js';
 import { makeRedactor, reporters } from '../report/index.js';
 import { runScenario, type RunFlags } from './run-command.js';
-import { emitComparison } from './compare-command.js';
+import { emitComparison, reportNextTo } from './compare-command.js';
 import { exitCodeAfterWriting, writeReports } from './write-reports.js';
 import { defaultOutDir } from './out-dir.js';
 import type { Console } from './console.js';
@@ -97,7 +97,8 @@ export async function runAb(file: string, targets: NamedTarget[], flags: AbFlags
     headLabel: b.name,
     rounds: { base: perTarget.get(a.name)!, head: perTarget.get(b.name)! },
   });
-  if (!emitComparison(comparison, { json: flags.json, out: outDir, color: flags.color }, io)) recordMissing = true;
+  const reports = { base: reportNextTo(join(outDir, a.name, 'result.json')), head: reportNextTo(join(outDir, b.name, 'result.json')) };
+  if (!emitComparison(comparison, { json: flags.json, out: outDir, color: flags.color, reports }, io)) recordMissing = true;
   if (!flags.quiet) io.err(sideBySideVerdict(comparison));
   if (!flags.quiet) io.err(`bench: reports and comparison written to ${outDir}`);
   return { combined, comparison, outDir, interrupted, recordMissing };

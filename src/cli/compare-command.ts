@@ -1,5 +1,6 @@
 // `bench compare`: two saved results, compared from their histograms; exit 1 on a regression.
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { EXIT } from '../errors.js';
 import {
   compareResults,
@@ -28,7 +29,7 @@ export async function compareCommand(baseFile: string, headFile: string, flags: 
   const head = readResultFile(headFile);
   if (base.scenario !== head.scenario) io.err(`bench: warning: comparing different scenarios ("${base.scenario}" vs "${head.scenario}")`);
   const comparison = compareResults(base, head, { bounds, baseLabel: labelOf(baseFile), headLabel: labelOf(headFile) });
-  const written = emitComparison(comparison, flags, io);
+  const written = emitComparison(comparison, { ...flags, reports: { base: reportNextTo(baseFile), head: reportNextTo(headFile) } }, io);
   if (comparison.overall.regressed) return EXIT.sloFailed;
   return written ? EXIT.ok : EXIT.runFailed;
 }
@@ -36,8 +37,8 @@ export async function compareCommand(baseFile: string, headFile: string, flags: 
 /** Print the comparison (terminal table or JSON) and write its files when an out dir is given.
  * A file that cannot be written is one line naming it; the comparison is printed all the same.
  * Returns false when comparison.json was asked for and could not be written. */
-export function emitComparison(comparison: Comparison, flags: Omit<CompareFlags, 'maxRegression'>, io: Console): boolean {
-  const failed = flags.out ? writeComparison(comparison, resolve(flags.out)) : [];
+export function emitComparison(comparison: Comparison, flags: Omit<CompareFlags, 'maxRegression'> & { reports?: SideReports }, io: Console): boolean {
+  const failed = flags.out ? writeComparison(comparison, resolve(flags.out), flags.reports) : [];
   if (flags.json) io.out(renderComparisonJson(comparison));
   else io.err(renderComparisonTerminal(comparison, { color: flags.color }));
   for (const f of failed) io.err(`bench: ${f.message}`);
@@ -50,12 +51,27 @@ function labelOf(file: string): string {
   return name === 'result.json' ? basename(dirname(resolve(file))) : name.replace(/\.json$/, '');
 }
 
-/** Writes comparison.{json,md,html}; returns the ones that could not be written (never throws). */
-export function writeComparison(comparison: Comparison, dir: string): Array<{ file: string; message: string }> {
+/** Each side's report.html (absolute paths), when there is one. */
+export interface SideReports {
+  base?: string;
+  head?: string;
+}
+
+/** The report.html next to a compared result.json (or in a compared run folder), if there is one. */
+export function reportNextTo(given: string): string | undefined {
+  const dir = isDirectory(given) ? given : dirname(given);
+  const report = resolve(dir, 'report.html');
+  return existsSync(report) ? report : undefined;
+}
+
+/** Writes comparison.{json,md,html}; returns the ones that could not be written (never throws).
+ * comparison.html links each side's report.html by a path relative to `dir`. */
+export function writeComparison(comparison: Comparison, dir: string, reports: SideReports = {}): Array<{ file: string; message: string }> {
+  const links = Object.fromEntries(Object.entries(reports).flatMap(([side, path]) => (path ? [[side, relative(dir, path).split('\\').join('/')]] : [])));
   const files: Array<[string, (c: Comparison) => string]> = [
     ['comparison.json', renderComparisonJson],
     ['comparison.md', renderComparisonMarkdown],
-    ['comparison.html', renderComparisonHtml],
+    ['comparison.html', (c) => renderComparisonHtml(c, { reports: links })],
   ];
   const failed: Array<{ file: string; message: string }> = [];
   for (const [file, render] of files) {
@@ -66,4 +82,12 @@ export function writeComparison(comparison: Comparison, dir: string): Array<{ fi
     }
   }
   return failed;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -53,6 +53,7 @@ export function buildProgram(io: Console, setExit: (code: number) => void): Comm
     .option('--rounds <n>', 'A/B: alternating rounds per target (3 or more give the t-test some power)', '3')
     .option('--max-regression <bounds>', 'A/B: exit 1 on a regression past these bounds (as for compare; e.g. 10% or p95=10%+2ms)')
     .option('--max-rate <n>', 'refuse any phase above N arrivals/s')
+    .option('--tag <key=value>', 'a tag on every step, as in the scenario\'s tags: (over a scenario tag of the same key); repeatable', collect, [])
     .option('--preflight', 'check the target answers before the run; exit 3 fast if not')
     .option('--stream <kind=url>', 'live metrics while running: prometheus=URL (remote write) or otlp=URL; repeatable', collect, [])
     .option('--summary-export <file>', "write a k6-compatible summary (GitLab's Load Performance widget reads it)")
@@ -165,6 +166,14 @@ export function buildProgram(io: Console, setExit: (code: number) => void): Comm
     .option('-o, --out <dir>', 'where reports go (default reports/demo-<timestamp>)')
     .option('--port <n>', 'with --serve: port to listen on', '3000')
     .action(async (opts) => setExit(await (await import('./demo-command.js')).demoCommand({ ...opts, color: color() }, io)));
+
+  program
+    .command('convert')
+    .description('an Artillery script as a bench scenario (the common subset; what is not converted is listed at the top)')
+    .argument('<artillery>', 'Artillery YAML script')
+    .option('-o, --out <file>', 'write the scenario here instead of stdout')
+    .option('--force', 'overwrite an existing --out file')
+    .action(async (file: string, opts) => setExit(await (await import('./convert-command.js')).convertCommand(file, opts, io)));
 
   program
     .command('init')

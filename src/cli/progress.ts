@@ -1,4 +1,4 @@
-// The live progress line on stderr: redrawn on a TTY, a plain status line every 5 s elsewhere (CI).
+// The live progress line on stderr: redrawn on a TTY, a plain status line every second elsewhere (CI).
 import type { Progress } from '../engine/engine.js';
 
 export interface ProgressSource {
@@ -16,7 +16,8 @@ export interface ProgressOptions {
 }
 
 const TTY_EVERY_MS = 250;
-const PLAIN_EVERY_MS = 5000;
+// Like k6 off a terminal: a fresh line every second, so a CI log shows a stall within a second.
+const PLAIN_EVERY_MS = 1000;
 const BAR_WIDTH = 20;
 
 export function startProgress(source: ProgressSource, options: ProgressOptions): { stop(): void } {

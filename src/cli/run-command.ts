@@ -17,6 +17,8 @@ import { exitCodeAfterWriting, formatSloValue } from './write-reports.js';
 import type { Console } from './console.js';
 
 export interface RunFlags extends LoadOverrides {
+  /** --tag KEY=VALUE, repeatable (commander's name for the option; passed on as overrides.tags) */
+  tag?: string[];
   out?: string;
   json?: boolean;
   quiet?: boolean;
@@ -58,7 +60,7 @@ export async function runCommand(file: string, flags: RunFlags, io: Console): Pr
 
 export async function runScenario(file: string, flags: RunFlags, io: Console, label?: string): Promise<RunOutcome> {
   const segment = segmentFrom(flags, io.env);
-  const overrides: LoadOverrides = { target: flags.target, rate: flags.rate, vus: flags.vus, duration: flags.duration, maxRate: flags.maxRate };
+  const overrides: LoadOverrides = { target: flags.target, rate: flags.rate, vus: flags.vus, duration: flags.duration, maxRate: flags.maxRate, tags: flags.tag };
   // The run itself (plan, load, live streams, result, reports) is the core the programmatic run() uses;
   // this shell adds the progress line, Ctrl-C, the terminal summary and the exit code.
   const outcome = await executeRun(

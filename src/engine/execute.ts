@@ -4,6 +4,7 @@ import { mergeFacts } from './http-facts.js';
 import { Worker } from 'node:worker_threads';
 import { RunError } from '../errors.js';
 import type { AbortJudge, Plan, SloSpec, Vars } from '../types.js';
+import type { LoadOverrides } from '../scenario/overrides.js';
 import { Aggregator, destroyInterval, type EncodedInterval, type Interval, type Summary } from '../metrics/aggregator.js';
 import type { Histogram } from '../metrics/histogram.js';
 import { Engine, epochNow, type EngineResult, type Progress, type StopReason } from './engine.js';
@@ -30,7 +31,7 @@ export interface Execution {
 export interface WorkerJob {
   file: string;
   env: Record<string, string | undefined>;
-  overrides: Record<string, string | undefined>;
+  overrides: LoadOverrides;
   segment: { index: number; count: number };
 }
 

@@ -48,7 +48,11 @@ function timelineSeries(result: RunResult): TimelineSeries {
 
 function percentileSeries(result: RunResult): PercentileSeries {
   const named = [{ name: 'TOTAL', histogram: result.totals.histogram }, ...result.endpoints.map((e) => ({ name: e.name, histogram: e.histogram }))];
-  const curves = named.map(({ name, histogram }) => ({ name, points: histogram ? percentileCurve(decodeHistogram(histogram)) : [] }));
+  return percentileSeriesOf(named.map(({ name, histogram }) => ({ name, points: histogram ? percentileCurve(decodeHistogram(histogram)) : [] })));
+}
+
+/** Percentile curves ([percentile, ms], as percentileCurve gives them) → the chart's series on one "nines" axis. */
+export function percentileSeriesOf(curves: ReadonlyArray<{ name: string; points: ReadonlyArray<readonly [number, number]> }>): PercentileSeries {
   // Every non-empty curve has the same percentiles (percentileCurve's fixed list): one x axis for all.
   const xs = [...new Set(curves.flatMap((c) => c.points.map(([p]) => p)))].sort((a, b) => a - b);
   return {

@@ -1,9 +1,9 @@
-// The browser side of report.html: reads the embedded chart data and draws three uPlot charts.
+// The browser side of report.html (and comparison.html): reads the embedded chart data and draws uPlot charts.
 // Plain ES2017 in a string (the project's TypeScript has no DOM types, and this runs in the page, not in Node).
-export const REPORT_SCRIPT = String.raw`
-(function () {
-  'use strict';
-  var data = JSON.parse(document.getElementById('bench-data').textContent);
+
+/** What every bench page's charts share: formats, series, mounting, resizing, the percentile chart. Code for
+ * inside a function body; it declares `charts`, `mount` and `percentileChart` there. */
+export const CHART_HELPERS = String.raw`
   var charts = [];
   var PALETTE = ['#2563eb', '#d97706', '#059669', '#7c3aed', '#db2777', '#0891b2', '#65a30d', '#9333ea'];
   var NINES_LABELS = { 0: '0%', 1: '90%', 2: '99%', 3: '99.9%', 4: '99.99%', 5: '99.999%', 6: 'max' };
@@ -31,6 +31,37 @@ export const REPORT_SCRIPT = String.raw`
     charts.push({ el: el, chart: new uPlot(opts, series, el) });
   }
 
+  // p: { nines, series: [{ name, ms }] } (html-data.ts); style(i) → { color, width } of series i.
+  function percentileChart(id, p, style) {
+    var curveSeries = [{ label: 'percentile', value: function (u, v) { return v == null ? '–' : (NINES_LABELS[v] || (100 - 100 / Math.pow(10, v)).toPrecision(6) + '%'); } }];
+    p.series.forEach(function (s, i) {
+      var look = style(i);
+      curveSeries.push(line(s.name, look.color, fmtMs, { width: look.width, spanGaps: true }));
+    });
+    mount(id, {
+      scales: { x: { time: false, range: [0, 6] }, y: FROM_ZERO },
+      axes: [
+        { label: 'percentile', splits: function () { return [0, 1, 2, 3, 4, 5, 6]; }, values: function (u, vals) { return vals.map(function (v) { return NINES_LABELS[v] || ''; }); } },
+        { label: 'latency (ms)', size: 60 },
+      ],
+      series: curveSeries,
+    }, [p.nines].concat(p.series.map(function (s) { return s.ms; })));
+  }
+
+  var pending = 0;
+  window.addEventListener('resize', function () {
+    cancelAnimationFrame(pending);
+    pending = requestAnimationFrame(function () {
+      charts.forEach(function (c) { c.chart.setSize({ width: widthOf(c.el), height: 280 }); });
+    });
+  });
+`;
+
+export const REPORT_SCRIPT = String.raw`
+(function () {
+  'use strict';
+  var data = JSON.parse(document.getElementById('bench-data').textContent);
+${CHART_HELPERS}
   var t = data.charts.timeline;
   mount('chart-throughput', {
     scales: { x: { time: false } },
@@ -48,27 +79,9 @@ export const REPORT_SCRIPT = String.raw`
       line('p99', '#dc2626', fmtMs), line('max', '#6b7280', fmtMs, { dash: [4, 4] })],
   }, [t.second, t.p50, t.p95, t.p99, t.max]);
 
-  var p = data.charts.percentiles;
-  var curveSeries = [{ label: 'percentile', value: function (u, v) { return v == null ? '–' : (NINES_LABELS[v] || (100 - 100 / Math.pow(10, v)).toPrecision(6) + '%'); } }];
-  p.series.forEach(function (s, i) {
-    var isTotal = i === 0;
-    curveSeries.push(line(s.name, isTotal ? '#111827' : PALETTE[(i - 1) % PALETTE.length], fmtMs, { width: isTotal ? 2.5 : 1.5, spanGaps: true }));
-  });
-  mount('chart-percentiles', {
-    scales: { x: { time: false, range: [0, 6] }, y: FROM_ZERO },
-    axes: [
-      { label: 'percentile', splits: function () { return [0, 1, 2, 3, 4, 5, 6]; }, values: function (u, vals) { return vals.map(function (v) { return NINES_LABELS[v] || ''; }); } },
-      { label: 'latency (ms)', size: 60 },
-    ],
-    series: curveSeries,
-  }, [p.nines].concat(p.series.map(function (s) { return s.ms; })));
-
-  var pending = 0;
-  window.addEventListener('resize', function () {
-    cancelAnimationFrame(pending);
-    pending = requestAnimationFrame(function () {
-      charts.forEach(function (c) { c.chart.setSize({ width: widthOf(c.el), height: 280 }); });
-    });
+  // The total in black and thicker, each endpoint in the palette.
+  percentileChart('chart-percentiles', data.charts.percentiles, function (i) {
+    return i === 0 ? { color: '#111827', width: 2.5 } : { color: PALETTE[(i - 1) % PALETTE.length], width: 1.5 };
   });
 })();
 `;

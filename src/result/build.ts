@@ -109,8 +109,8 @@ export function modelOf(plan: Pick<Plan, 'phases'>): RunResult['model'] {
   return kinds.has('open') ? 'open' : 'closed';
 }
 
-/** Each endpoint's `tags:` (by name: measured endpoints are a subset of the plan's). */
-function withTags(endpoints: Summary['endpoints'], plan: Pick<ResultIdentity, 'endpoints' | 'endpointTags'>): Summary['endpoints'] {
+/** Each endpoint's `tags:` (by name: measured endpoints are a subset of the plan's). Tagged SLOs select by them. */
+export function withTags(endpoints: Summary['endpoints'], plan: Pick<ResultIdentity, 'endpoints' | 'endpointTags'>): Summary['endpoints'] {
   const tags = plan.endpointTags;
   if (!tags) return endpoints;
   return endpoints.map((e) => {

@@ -1,4 +1,5 @@
-// Command-line overrides of a scenario's target and load (--target, --rate, --vus, --duration, --max-rate).
+// Command-line overrides of a scenario's target and load (--target, --rate, --vus, --duration, --max-rate)
+// and run-wide tags (--tag k=v).
 import type { Phase, Plan } from '../types.js';
 import { UsageError } from '../errors.js';
 import { parseDuration, parseRate } from './units.js';
@@ -9,6 +10,8 @@ export interface LoadOverrides {
   vus?: string;
   duration?: string;
   maxRate?: string;
+  /** --tag KEY=VALUE, repeatable: on every step, over a scenario tag of the same key */
+  tags?: string[];
 }
 
 const DEFAULT_OVERRIDE_DURATION_MS = 10_000;
@@ -19,9 +22,29 @@ export function applyOverrides(plan: Plan, o: LoadOverrides): Plan {
   checkTarget(target);
   const maxRate = o.maxRate !== undefined ? positiveNumber('--max-rate', o.maxRate) : plan.maxRate;
   const phases = overridePhases(plan.phases, o);
-  const result: Plan = { ...plan, target: target.replace(/\/+$/, ''), phases, maxRate };
+  const runTags = parseTagFlags(o.tags ?? []);
+  const result: Plan = { ...plan, target: target.replace(/\/+$/, ''), phases, maxRate, ...withRunTags(plan, runTags) };
   checkMaxRate(result);
   return result;
+}
+
+/** `--tag KEY=VALUE`s → one map (a later KEY wins); bad syntax is a usage error naming the flag. */
+export function parseTagFlags(values: readonly string[]): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const text of values) {
+    const at = text.indexOf('=');
+    const key = at > 0 ? text.slice(0, at).trim() : '';
+    const value = at > 0 ? text.slice(at + 1) : '';
+    if (key === '' || value === '') throw new UsageError(`--tag "${text}": write KEY=VALUE (e.g. --tag env=staging)`);
+    tags[key] = value;
+  }
+  return tags;
+}
+
+/** Run-wide tags, as if on every step: a command-line tag wins over a step's or flow's tag of the same key. */
+function withRunTags(plan: Plan, runTags: Record<string, string>): Pick<Plan, 'endpointTags'> | Record<string, never> {
+  if (Object.keys(runTags).length === 0) return {};
+  return { endpointTags: plan.endpoints.map((_, i) => ({ ...plan.endpointTags?.[i], ...runTags })) };
 }
 
 function overridePhases(phases: Phase[], o: LoadOverrides): Phase[] {

@@ -1,7 +1,7 @@
 // A plan's fingerprint: what every segment of one split run must agree on, as one hash. Pure.
 //
 // It covers the resolved load (phases after --rate/--vus/--duration/--max-rate, before the split), the
-// flows (names, weights, steps as data), the SLOs, the HTTP options, the target, the scenario file's
+// flows (names, weights, steps as data), the endpoints' tags (--tag), the SLOs, the HTTP options, the target, the scenario file's
 // bytes and the segment count N. Segments run with a different --rate, a different file or a different N
 // get a different fingerprint, and `bench merge` refuses to add them. Secrets never leave as such: only
 // the hash does.
@@ -22,6 +22,8 @@ export function planFingerprint(plan: Plan, scenarioText: string | Buffer, count
     slo: plan.slo,
     http: plan.http,
     maxRate: plan.maxRate ?? null,
+    // --tag changes what tagged SLOs judge: segments must agree on it (absent when no step is tagged)
+    ...(plan.endpointTags ? { endpointTags: plan.endpointTags } : {}),
   };
   // Functions (a step's render/verify) are not data: JSON drops them, their source is in the scenario hash.
   return createHash('sha256').update(JSON.stringify(identity, (_key, value: unknown) => (typeof value === 'function' ? undefined : value))).digest('hex').slice(0, 32);

@@ -87,10 +87,10 @@ function windowSeconds(windowMs: number): number {
 
 /**
  * The judge for a plan's abortOnFail SLOs; undefined when it has none. The live figures are totals only,
- * so endpoint SLOs are judged at the end of the run, not live.
+ * so endpoint and tagged SLOs are judged at the end of the run, not live (the totals are not theirs).
  */
 export function abortJudge(specs: readonly SloSpec[]): AbortJudge | undefined {
-  const live = specs.filter((s) => s.abortOnFail && s.endpoint === null);
+  const live = specs.filter((s) => s.abortOnFail && s.endpoint === null && !s.tags);
   if (live.length === 0) return undefined;
   const windows = new Map<number, RunningWindow>();
   for (const spec of live) {
