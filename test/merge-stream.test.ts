@@ -152,6 +152,20 @@ describe('bench merge streams: one file at a time, twice', () => {
     expect(streamed.totals.requests).toBe(streamed.timeline.reduce((n, p) => n + p.requests, 0));
   });
 
+  it('window by window (2 s windows: every timeline read once per window) gives the same result', async () => {
+    const { readSegmentTimeline } = await import('../src/cli/read-segment.js');
+    const facts = files.map((f) => factsOf(readSegmentFile(f)));
+    const reads: number[] = [];
+    const out = join(dir, 'windowed');
+    const set = { facts, sources: files, timeline: (n: number) => (reads.push(n), readSegmentTimeline(files[n]!, facts[n]!)) };
+    expect(writeMerged(set, { out, quiet: true, color: false }, quiet(), 2)).toBe(0);
+    // seconds 0–5 in windows [0,2) [2,4) [4,6): each file read three times, in order
+    expect(reads).toEqual([0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3]);
+    const windowed = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as RunResult;
+    expect(windowed).toEqual(JSON.parse(JSON.stringify(mergeResults(files.map(readSegmentFile), null))));
+    expect(windowed.timeline.map((p) => p.second)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
   it('refuses before it reads any timeline: the same one-line errors, and no fold', () => {
     const facts = files.map((f) => factsOf(readSegmentFile(f)));
     const reads: number[] = [];

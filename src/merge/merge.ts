@@ -26,10 +26,23 @@ export function mergeResults(results: RunResult[], slo: SloChoice | null, option
 }
 
 export interface MergeFold {
-  /** Fold segment n's timeline (n as in the facts given to startMerge); each segment once, in any order. */
+  /** Fold segment n's timeline (n as in the facts given to startMerge): every segment once per window. */
   add(n: number, timeline: readonly TimelinePoint[]): void;
-  /** The merged result, once every segment's timeline was added. */
+  /**
+   * Close the window once every segment was added to it: true when some segment has seconds past it, and
+   * every segment's timeline must be added again for the next window.
+   */
+  next(): boolean;
+  /** The merged result, once the last window is closed (closes it, if need be). */
   finish(): RunResult;
+}
+
+export interface StreamOptions extends MergeCheckOptions {
+  /**
+   * Merged seconds folded per pass (default: all in one). The pass holds one decoded histogram per merged
+   * second of its window; a longer run takes one more read of every timeline per window.
+   */
+  windowSeconds?: number;
 }
 
 /**
@@ -37,23 +50,41 @@ export interface MergeFold {
  * `bench collect` read each file's timeline, fold it and let it go). Every check runs here, on the facts
  * alone, before any timeline is read: a refused merge throws before the first fold.
  */
-export function startMerge(facts: readonly SegmentFacts[], slo: SloChoice | null, options: MergeCheckOptions = {}): MergeFold {
+export function startMerge(facts: readonly SegmentFacts[], slo: SloChoice | null, options: StreamOptions = {}): MergeFold {
   const partial = checkMergeable(facts, options);
   const window = unionWindow(facts);
   const timeline = new TimelineFold(window.startMs);
+  const size = options.windowSeconds ?? Number.POSITIVE_INFINITY;
+  if (!(size > 0)) throw new Error(`merge: windowSeconds ${size}`);
+  let from = Number.NEGATIVE_INFINITY;
+  let to = size;
+  let beyond = false;
+  let done = false;
   const added = new Set<number>();
-  return {
+  const fold: MergeFold = {
     add(n, points) {
       const part = facts[n];
-      if (!part || added.has(n)) throw new Error(`merge: segment ${n} ${part ? 'added twice' : 'unknown'}`);
+      if (done || !part || added.has(n)) throw new Error(`merge: segment ${n} ${done ? 'added after the end' : part ? 'added twice in one window' : 'unknown'}`);
       added.add(n);
-      timeline.add(part.startedAt, points);
+      if (timeline.add(part.startedAt, points, from, to)) beyond = true;
+    },
+    next() {
+      if (added.size !== facts.length) throw new Error(`merge: ${facts.length - added.size} of ${facts.length} timelines not added`);
+      timeline.seal();
+      added.clear();
+      if (!beyond) {
+        done = true;
+        return false;
+      }
+      [from, to, beyond] = [to, to + size, false];
+      return true;
     },
     finish() {
-      if (added.size !== facts.length) throw new Error(`merge: ${facts.length - added.size} of ${facts.length} timelines not added`);
+      if (!done && fold.next()) throw new Error('merge: seconds past the window were not folded');
       return assemble(facts, slo, partial, window, timeline.points());
     },
   };
+  return fold;
 }
 
 function assemble(results: readonly SegmentFacts[], slo: SloChoice | null, partial: Partial | null, window: Window, points: TimelinePoint[]): RunResult {

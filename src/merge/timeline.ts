@@ -17,31 +17,50 @@ interface Bucket {
  * is decoded, added into its merged second and dropped, so what is held is one histogram per merged
  * second (≈ 36 KB for a 20k/s second over 1–200 ms), whatever the number of parts.
  *
+ * To bound that too, the merged seconds can be built window by window: `add` folds only the points whose
+ * merged second lies in [from, to) and says whether the part has points past the window; `seal` encodes
+ * the window's seconds and frees their histograms. Fed every part once per window, in increasing
+ * windows, the result is exactly the one-window fold's (the same parts, added in the same order).
+ *
  * Second s of a result that started `offsetMs` after the earliest one is merged second s + offset, rounded
  * to the nearest whole second: segments started together (--start-at) land in the same bucket even with a
  * few ms of clock skew, and the per-second histograms add exactly.
  */
 export class TimelineFold {
   private readonly buckets = new Map<number, Bucket>();
+  private readonly sealed: TimelinePoint[] = [];
 
   /** `startMs`: the earliest start of all the parts (epoch ms), second 0 of the merged timeline. */
   constructor(private readonly startMs: number) {}
 
-  /** Fold one part's timeline in; `startedAt` is its result's. The caller may drop the timeline after. */
-  add(startedAt: string, timeline: readonly TimelinePoint[]): void {
+  /**
+   * Fold in one part's points of merged seconds from ≤ s < to; `startedAt` is its result's. The caller may
+   * drop the timeline after. Returns true when the part has points at or past `to`.
+   */
+  add(startedAt: string, timeline: readonly TimelinePoint[], from = Number.NEGATIVE_INFINITY, to = Number.POSITIVE_INFINITY): boolean {
     const offsetSeconds = Math.round((Date.parse(startedAt) - this.startMs) / 1000);
-    for (const point of timeline) this.addPoint(point.second + offsetSeconds, point);
+    let beyond = false;
+    for (const point of timeline) {
+      const second = point.second + offsetSeconds;
+      if (second >= to) beyond = true;
+      else if (second >= from) this.addPoint(second, point);
+    }
+    return beyond;
   }
 
-  /** The merged points, by second. Call once: the histograms are freed as the points are encoded. */
-  points(): TimelinePoint[] {
+  /** Encode the seconds folded so far (a window that is complete) and free their histograms. */
+  seal(): void {
     const seconds = [...this.buckets.keys()].sort((a, b) => a - b);
-    const points = seconds.map((second) => {
-      const bucket = this.buckets.get(second)!;
+    for (const second of seconds) {
+      this.sealed.push(toPoint(second, this.buckets.get(second)!));
       this.buckets.delete(second);
-      return toPoint(second, bucket);
-    });
-    return points;
+    }
+  }
+
+  /** The merged points, by second. Call once, after the last part of the last window. */
+  points(): TimelinePoint[] {
+    this.seal();
+    return this.sealed.sort((a, b) => a.second - b.second);
   }
 
   private addPoint(second: number, point: TimelinePoint): void {
