@@ -81,13 +81,6 @@ export class TimelineFold {
   }
 }
 
-/** All the results' timelines at once (the fold, fed in order). */
-export function mergeTimelines(results: ReadonlyArray<{ startedAt: string; timeline: readonly TimelinePoint[] }>, startMs: number): TimelinePoint[] {
-  const fold = new TimelineFold(startMs);
-  for (const result of results) fold.add(result.startedAt, result.timeline);
-  return fold.points();
-}
-
 function toPoint(second: number, bucket: Bucket): TimelinePoint {
   const h = bucket.latency;
   const latency = latencyStats(h);
