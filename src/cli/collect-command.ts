@@ -5,10 +5,10 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import type { RunResult } from '../types.js';
+import { factsOf, type SegmentFacts } from '../merge/check.js';
 import { RunError, UsageError } from '../errors.js';
 import { checkJobName } from '../k8s/names.js';
-import { readLog } from './read-segment.js';
+import { readLog, readSegmentTimeline } from './read-segment.js';
 import { writeMerged, type MergeFlags } from './merge-command.js';
 import type { Console } from './console.js';
 
@@ -37,7 +37,8 @@ export async function collectCommand(job: string, flags: CollectFlags, io: Conso
   if (!Number.isInteger(count) || count < 1) throw new UsageError(`job/${name}: cannot tell its number of segments (completions); pass --segments N`);
   const outDir = resolve(flags.out);
   mkdirSync(outDir, { recursive: true });
-  const results: RunResult[] = [];
+  // Each log is saved, read for its facts and let go; the merge reads the timelines back from the files.
+  const facts: SegmentFacts[] = [];
   const sources: string[] = [];
   for (let i = 0; i < count; i++) {
     const selector = `batch.kubernetes.io/job-name=${name},batch.kubernetes.io/job-completion-index=${i}`;
@@ -53,9 +54,9 @@ export async function collectCommand(job: string, flags: CollectFlags, io: Conso
       continue;
     }
     if (content.kind === 'recovered') io.err(`bench: segment ${i}/${count}: ${content.result.incomplete!.reason}`);
-    results.push(content.result);
+    facts.push(factsOf(content.result));
     sources.push(file);
   }
-  if (results.length === 0) throw new UsageError(`job/${name}: no segment left a result in its log`);
-  return writeMerged(results, sources, flags, io);
+  if (facts.length === 0) throw new UsageError(`job/${name}: no segment left a result in its log`);
+  return writeMerged({ facts, sources, timeline: (n) => readSegmentTimeline(sources[n]!, facts[n]!) }, flags, io);
 }

@@ -9,23 +9,34 @@ import { parseResultJson } from '../merge/read.js';
 import { decodeHistogram } from '../metrics/histogram.js';
 
 export function readResultFile(given: string): RunResult {
-  let text: string;
-  let path = given;
-  // A run folder (bench run's --out) stands for its result.json.
-  if (isDirectory(given)) {
-    path = join(given, 'result.json');
-    if (!existsSync(path)) throw new UsageError(`${given}: a folder without a result.json (give a run's folder or its result.json)`);
-  }
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`${path}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
-  }
+  const path = resultPath(given);
+  return checkedResult(readText(path), path);
+}
+
+/** result.json text → the result, its fields and histograms checked; `path` starts every error. */
+export function checkedResult(text: string, path: string): RunResult {
   const result = parseResultJson(text, path);
   const problem = contentProblem(result);
   if (problem) throw new UsageError(`${path}: not a usable bench result: ${problem}`);
   return result;
+}
+
+/** A run folder (bench run's --out) stands for its result.json. */
+export function resultPath(given: string): string {
+  if (!isDirectory(given)) return given;
+  const path = join(given, 'result.json');
+  if (!existsSync(path)) throw new UsageError(`${given}: a folder without a result.json (give a run's folder or its result.json)`);
+  return path;
+}
+
+/** A file's text, or one line saying why not. */
+export function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(`${path}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
 }
 
 function isDirectory(path: string): boolean {

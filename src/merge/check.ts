@@ -18,8 +18,21 @@ export interface MergeCheckOptions {
 
 export type Partial = NonNullable<RunResult['partial']>;
 
+/**
+ * A segment's result without its timeline: everything the checks read and everything merged apart from
+ * the per-second points, small (a few encoded histograms per endpoint), so a merge holds one per segment
+ * and reads the timelines one segment at a time after the checks.
+ */
+export type SegmentFacts = Omit<RunResult, 'timeline'>;
+
+/** The facts of a result: the result minus its timeline (which the caller can then let go). */
+export function factsOf(result: SegmentFacts & { timeline?: unknown }): SegmentFacts {
+  const { timeline: _timeline, ...facts } = result;
+  return facts;
+}
+
 /** A result without `segment` is the whole load (0/1): merging it with anything else would double count. */
-export function segmentOf(result: RunResult): { index: number; count: number } {
+export function segmentOf(result: SegmentFacts): { index: number; count: number } {
   return result.segment ?? { index: 0, count: 1 };
 }
 
@@ -27,7 +40,7 @@ export function segmentOf(result: RunResult): { index: number; count: number } {
  * Throws a one-line UsageError unless the results are distinct segments of one run's split. Returns what a
  * partial merge lacks (null: nothing lacks).
  */
-export function checkMergeable(results: readonly RunResult[], options: MergeCheckOptions = {}): Partial | null {
+export function checkMergeable(results: readonly SegmentFacts[], options: MergeCheckOptions = {}): Partial | null {
   if (results.length === 0) throw new UsageError('nothing to merge: give at least one result.json');
   const name = (n: number): string => nameOf(results[n]!, options.sources?.[n]);
   for (const [n, r] of results.entries()) {
@@ -46,13 +59,13 @@ export function checkMergeable(results: readonly RunResult[], options: MergeChec
     if (first !== undefined) throw new UsageError(`segment ${index}/${count} appears twice (${name(first)} and ${options.sources?.[n] ?? `result ${n + 1}`}): each segment's result can be merged only once`);
     seen.set(index, n);
   }
-  const planKey = (r: RunResult): string => r.fingerprint ?? '(none)';
+  const planKey = (r: SegmentFacts): string => r.fingerprint ?? '(none)';
   if (new Set(results.map(planKey)).size > 1) {
     const odd = oddOneOut(results, planKey);
     const theirs = results[odd]!.fingerprint;
     throw new UsageError(`${name(odd)} ran a different plan (fingerprint ${theirs ?? 'absent: written by an older bench'} against ${planKey(results[odd === 0 ? 1 : 0]!)}): a different --rate, --duration, scenario file, SLOs or segment count; merge only segments of one run`);
   }
-  const runKey = (r: RunResult): string => r.runId ?? '(none)';
+  const runKey = (r: SegmentFacts): string => r.runId ?? '(none)';
   if (new Set(results.map(runKey)).size > 1) {
     const odd = oddOneOut(results, runKey);
     throw new UsageError(`${name(odd)} belongs to another run (run id ${runKey(results[odd]!)}, the others ${runKey(results[odd === 0 ? 1 : 0]!)}): merge only segments that ran together`);
@@ -90,7 +103,7 @@ export function checkMergeable(results: readonly RunResult[], options: MergeChec
 }
 
 /** Why a segment's figures cover less than its share of the load, or null. An SLO's abort is a real end. */
-function incompleteReason(r: RunResult): string | null {
+function incompleteReason(r: SegmentFacts): string | null {
   if (r.incomplete) return r.incomplete.reason;
   if (r.stopReason === 'interrupted') return `it was interrupted (SIGTERM or Ctrl-C) after ${(r.durationMs / 1000).toFixed(1)} s`;
   if (r.stopReason === 'error') return `it stopped on an error after ${(r.durationMs / 1000).toFixed(1)} s`;
@@ -98,14 +111,14 @@ function incompleteReason(r: RunResult): string | null {
 }
 
 /** "segment 2/4 (results/segment-2/result.json)". */
-export function nameOf(r: RunResult, source: string | undefined): string {
+export function nameOf(r: SegmentFacts, source: string | undefined): string {
   const { index, count } = segmentOf(r);
   const what = r.segment ? `segment ${index}/${count}` : 'an unsplit result';
   return source ? `${what} (${source})` : what;
 }
 
 /** The first result outside the largest group of equal keys (ties: the group of the first result wins). */
-function oddOneOut(results: readonly RunResult[], key: (r: RunResult) => string): number {
+function oddOneOut(results: readonly SegmentFacts[], key: (r: SegmentFacts) => string): number {
   const sizes = new Map<string, number>();
   for (const r of results) sizes.set(key(r), (sizes.get(key(r)) ?? 0) + 1);
   let majority = key(results[0]!);
@@ -114,7 +127,7 @@ function oddOneOut(results: readonly RunResult[], key: (r: RunResult) => string)
 }
 
 /** The result whose load window overlaps the fewest others, if any fails to overlap another; else null. */
-function windowOutlier(results: readonly RunResult[]): number | null {
+function windowOutlier(results: readonly SegmentFacts[]): number | null {
   const windows = results.map((r) => {
     const start = Date.parse(r.startedAt);
     return { start, end: start + Math.max(r.durationMs, 1) };
@@ -128,7 +141,7 @@ function windowOutlier(results: readonly RunResult[]): number | null {
 /** Segments start together (a barrier, or one --start-at): more than 1 s from the median start is late. */
 const START_TOLERANCE_MS = 1000;
 
-function lateStart(results: readonly RunResult[]): { n: number; byMs: number } | null {
+function lateStart(results: readonly SegmentFacts[]): { n: number; byMs: number } | null {
   const starts = results.map((r) => Date.parse(r.startedAt));
   const sorted = [...starts].sort((a, b) => a - b);
   const mid = sorted.length / 2;
@@ -142,7 +155,7 @@ function lateStart(results: readonly RunResult[]): { n: number; byMs: number } |
 }
 
 /** Segment indexes of the split that none of the results covers. */
-export function missingSegments(results: readonly RunResult[]): number[] {
+export function missingSegments(results: readonly SegmentFacts[]): number[] {
   const count = results[0] ? segmentOf(results[0]).count : 0;
   const present = new Set(results.map((r) => segmentOf(r).index));
   return Array.from({ length: count }, (_, i) => i).filter((i) => !present.has(i));

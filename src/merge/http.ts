@@ -4,7 +4,7 @@ import type { RunResult } from '../types.js';
 
 type HttpFacts = NonNullable<RunResult['http']>;
 
-export function mergeHttpFacts(results: readonly RunResult[]): HttpFacts | undefined {
+export function mergeHttpFacts(results: ReadonlyArray<Pick<RunResult, 'http'>>): HttpFacts | undefined {
   const parts = results.flatMap((r) => (r.http ? [r.http] : []));
   if (parts.length === 0) return undefined;
   const protocols = new Map<string, Set<string>>();
@@ -21,7 +21,7 @@ export function mergeHttpFacts(results: readonly RunResult[]): HttpFacts | undef
 }
 
 /** `{ http }` to spread into a merged result, or nothing when no part had HTTP facts. */
-export function withHttp(results: readonly RunResult[]): Pick<RunResult, 'http'> {
+export function withHttp(results: ReadonlyArray<Pick<RunResult, 'http'>>): Pick<RunResult, 'http'> {
   const http = mergeHttpFacts(results);
   return http ? { http } : {};
 }

@@ -5,7 +5,7 @@ import { addStats } from '../metrics/add-stats.js';
 
 
 /** Endpoints matched by name, in first-seen order across the results. */
-export function mergeEndpoints(results: readonly RunResult[], durationMs: number): EndpointStats[] {
+export function mergeEndpoints(results: ReadonlyArray<Pick<RunResult, 'endpoints'>>, durationMs: number): EndpointStats[] {
   const byName = new Map<string, Stats[]>();
   const tags = new Map<string, Record<string, string>>();
   for (const result of results) {
@@ -20,7 +20,7 @@ export function mergeEndpoints(results: readonly RunResult[], durationMs: number
 }
 
 /** Generator lateness across results. */
-export function mergeScheduleLag(results: readonly RunResult[]): RunResult['scheduleLagMs'] {
+export function mergeScheduleLag(results: ReadonlyArray<Pick<RunResult, 'totals' | 'scheduleLagMs'>>): RunResult['scheduleLagMs'] {
   const requests = results.reduce((n, r) => n + r.totals.requests, 0);
   const weightedMean = results.reduce((sum, r) => sum + r.scheduleLagMs.mean * r.totals.requests, 0);
   return {

@@ -11,7 +11,7 @@ export interface SloChoice {
  * (expr, endpoint, metric, op, threshold, abortOnFail, windowMs); results written before abortOnFail and
  * windowMs were kept read as false and 0.
  */
-export function slosCarriedBy(results: readonly RunResult[]): SloChoice {
+export function slosCarriedBy(results: ReadonlyArray<Pick<RunResult, 'slo'>>): SloChoice {
   const specs = new Map<string, SloSpec>();
   let allDefault = true;
   for (const result of results) {
