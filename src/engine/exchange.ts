@@ -65,6 +65,11 @@ export abstract class ExchangeCore implements HttpOutcome, Linked<ExchangeCore> 
     this.rawHeaders = rawHeaders;
   }
 
+  /** true while the body is kept (a check or capture reads it, and it is within the cap) */
+  get keepsBody(): boolean {
+    return this.chunks !== null;
+  }
+
   /** Bodies are always consumed; kept only when a check or capture reads them, and only up to a cap. */
   onBody(chunk: Buffer): void {
     const chunks = this.chunks;
