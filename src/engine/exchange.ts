@@ -56,8 +56,8 @@ export abstract class ExchangeCore implements HttpOutcome, Linked<ExchangeCore> 
   }
 
   /** The request went out on a connected socket: its service time starts now. */
-  markWritten(): void {
-    this.writtenMs = this.owner.clock();
+  markWritten(nowMs = Number.NaN): void {
+    this.writtenMs = nowMs === nowMs ? nowMs : this.owner.clock();
   }
 
   onHead(status: number, rawHeaders: ReadonlyArray<Buffer | string>): void {

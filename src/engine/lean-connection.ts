@@ -138,7 +138,7 @@ export class LeanConnection implements Carrier {
    * Write `exchange`'s request (one write). A socket still connecting buffers it: its service time
    * then starts at the connect, as undici's does (undici writes only on a connected socket).
    */
-  start(exchange: LeanExchange): void {
+  start(exchange: LeanExchange, nowMs = Number.NaN): void {
     if (this.current === null) this.becomeCurrent(exchange);
     else {
       if (this.behind === null) this.pipelined();
@@ -146,7 +146,8 @@ export class LeanConnection implements Carrier {
     }
     exchange.carrier = this;
     const request = exchange.request;
-    if (this.connected) exchange.markWritten();
+    // `nowMs` was read just before this send was serialised (a microsecond or so ago): no second read.
+    if (this.connected) exchange.markWritten(nowMs);
     else this.unsent = request;
     this.socket.write(request);
   }
