@@ -36,11 +36,11 @@ slo:
 }
 
 /** bench's own CLI (the built snapshot), --json to stdout. */
-export async function runBench(cli, { name, target, load, connections, timeout, pipelining }) {
+export async function runBench(cli, { name, target, load, connections, timeout, pipelining, args = [] }) {
   const scenario = writeScenario({ name, target, load, connections, timeout, pipelining });
   const out = join(scenario.dir, 'out');
   try {
-    const r = await measured(['node', cli, 'run', scenario.file, '--json', '--quiet', '--no-color', '--out', out]);
+    const r = await measured(['node', cli, 'run', scenario.file, '--json', '--quiet', '--no-color', '--out', out, ...args]);
     if (!r.stdout.trim().startsWith('{')) throw new Error(`bench run failed (exit ${r.code}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
     const result = JSON.parse(r.stdout);
     const requests = result.totals.requests;
