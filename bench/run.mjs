@@ -1,5 +1,5 @@
 // `npm run bench`: the benchmark suite.
-//   node bench/run.mjs [cpu] [stall] [rate] [rss] [profile] [soak] [capacity] [precision] [modules] [startup]
+//   node bench/run.mjs [cpu] [pipelining] [stall] [rate] [rss] [profile] [soak] [capacity] [precision] [modules] [startup]
 //                      [--only=NAME[,NAME…]] [--quick] [--no-write] [--write] [--merge] [--seconds=N]
 //                      [--rounds=N] [--compile] [--keep-snapshot] [--label=TEXT]
 //                      [--peer-cli=PATH --peer-label=TEXT]
@@ -30,8 +30,9 @@ import { capacityTest } from './lib/capacity.mjs';
 import { precisionTest } from './lib/precision.mjs';
 import { modulesTest } from './lib/modules.mjs';
 import { startupTest } from './lib/startup.mjs';
+import { pipeliningTest } from './lib/pipelining.mjs';
 
-const TESTS = ['cpu', 'stall', 'rate', 'rss', 'profile', 'soak', 'capacity', 'precision', 'modules', 'startup'];
+const TESTS = ['cpu', 'pipelining', 'stall', 'rate', 'rss', 'profile', 'soak', 'capacity', 'precision', 'modules', 'startup'];
 /** Tests that run without nginx (soak falls back to a Node server in its own process). */
 const WITHOUT_NGINX = ['stall', 'soak', 'capacity', 'precision', 'modules'];
 
@@ -57,8 +58,8 @@ function parseArgs(argv) {
 /** Durations: the full suite takes ~14 minutes (3 of them the soak, 2 the capacity search); --quick is a smoke check of about two. */
 function durations(quick) {
   return quick
-    ? { cpuSeconds: 2, cpuRounds: 1, stallSeconds: 5, rateSeconds: 2, rssDurations: [2, 6], profileSeconds: 2, soakSeconds: 20, soakSampleSeconds: 5, capacityStep: 1, capacityRepeats: 1, precisionSeconds: 2, precisionRounds: 1, moduleRounds: 1, startupRounds: 1, saturationSeconds: 2 }
-    : { cpuSeconds: 10, cpuRounds: 3, stallSeconds: 10, rateSeconds: 10, rssDurations: [20, 60], profileSeconds: 8, soakSeconds: 180, soakSampleSeconds: 10, capacityStep: 2, capacityRepeats: 2, precisionSeconds: 5, precisionRounds: 3, moduleRounds: 3, startupRounds: 3, saturationSeconds: 5 };
+    ? { cpuSeconds: 2, cpuRounds: 1, pipeliningSeconds: 2, pipeliningRounds: 1, stallSeconds: 5, rateSeconds: 2, rssDurations: [2, 6], profileSeconds: 2, soakSeconds: 20, soakSampleSeconds: 5, capacityStep: 1, capacityRepeats: 1, precisionSeconds: 2, precisionRounds: 1, moduleRounds: 1, startupRounds: 1, saturationSeconds: 2 }
+    : { cpuSeconds: 10, cpuRounds: 3, pipeliningSeconds: 5, pipeliningRounds: 3, stallSeconds: 10, rateSeconds: 10, rssDurations: [20, 60], profileSeconds: 8, soakSeconds: 180, soakSampleSeconds: 10, capacityStep: 2, capacityRepeats: 2, precisionSeconds: 5, precisionRounds: 3, moduleRounds: 3, startupRounds: 3, saturationSeconds: 5 };
 }
 
 function version(cmd, args, pattern) {
@@ -98,6 +99,7 @@ async function main() {
   const started = Date.now();
   try {
     if (tests.includes('cpu')) sections.push((await cpuTest({ cli, nginx, tools, seconds: d.cpuSeconds, rounds: d.cpuRounds, notes })).markdown);
+    if (tests.includes('pipelining')) sections.push((await pipeliningTest({ cli, nginx, tools, seconds: d.pipeliningSeconds, rounds: d.pipeliningRounds, notes })).markdown);
     if (tests.includes('stall')) sections.push((await stallTest({ cli, seconds: d.stallSeconds })).markdown);
     if (tests.includes('rate')) sections.push((await rateTest({ cli, nginx, seconds: d.rateSeconds })).markdown);
     if (tests.includes('rss')) sections.push((await rssTest({ cli, nginx, tools, durations: d.rssDurations })).markdown);

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as hdr from 'hdr-histogram-js';
 import { decodeHistogram, encodeHistogram, latencyStats, newHistogram } from '../src/metrics/histogram.js';
+import { newInt32Histogram } from '../src/metrics/hdr-codec.js';
 
 const reference = (): hdr.Histogram => hdr.build({ bitBucketSize: 32, autoResize: true, lowestDiscernibleValue: 1, numberOfSignificantValueDigits: 3 });
 
@@ -66,4 +67,25 @@ describe('HdrHistogram compressed encoding', () => {
   it('refuses what is not a V2 compressed histogram, with a message', () => {
     expect(() => decodeHistogram('bm90IGEgaGlzdG9ncmFt')).toThrow(/HdrHistogram/);
   });
+});
+
+describe("bench's bucket index (integer arithmetic) against the package's", () => {
+  const edges = (): number[] => {
+    const values = [0, 1, 2, 3, 1023, 1024, 1025, 2047, 2048, 2049, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 32 + 1, 2 ** 40 + 12345];
+    for (let k = 1; k < 33; k++) values.push(2 ** k - 1, 2 ** k, 2 ** k + 1, Math.floor(2 ** k * 1.5));
+    return values;
+  };
+  for (const lowest of [1, 1000]) {
+    it(`lands every value in the package's bucket (lowestDiscernibleValue ${lowest})`, () => {
+      const ours = newInt32Histogram(lowest, 2 * lowest, 3);
+      const theirs = hdr.build({ bitBucketSize: 32, autoResize: true, lowestDiscernibleValue: lowest, highestTrackableValue: 2 * lowest, numberOfSignificantValueDigits: 3 }) as unknown as { countsArrayIndex(v: number): number };
+      for (const v of edges()) expect(ours.countsArrayIndex(v), `value ${v}`).toBe(theirs.countsArrayIndex(v));
+      fc.assert(
+        fc.property(fc.integer({ min: 0, max: 2 ** 33 }), (v) => ours.countsArrayIndex(v) === theirs.countsArrayIndex(v)),
+        { numRuns: 2000 },
+      );
+      // a fraction (never recorded by bench, which records whole µs) takes the package's path
+      expect(ours.countsArrayIndex(1234.5)).toBe(theirs.countsArrayIndex(1234.5));
+    });
+  }
 });

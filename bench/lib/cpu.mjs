@@ -1,6 +1,6 @@
 // Test 1: generator CPU µs per completed request and requests/s against nginx, closed model,
 // 50 connections, no pipelining; bench, autocannon and wrk interleaved A B C A B C, ratio per round.
-import { runAutocannon, runBench, runUndiciFloor, runWrk } from './generators.mjs';
+import { runAutocannon, runBench, runNodeFloor, runUndiciFloor, runWrk } from './generators.mjs';
 import { fmt, int, median, table } from './stats.mjs';
 
 export async function cpuTest({ cli, nginx, tools, seconds, rounds, notes }) {
@@ -10,8 +10,12 @@ export async function cpuTest({ cli, nginx, tools, seconds, rounds, notes }) {
   else notes.push('cpu: wrk missing, its column is skipped');
   // Not a competitor: the undici floor shows how much of bench's cost is its HTTP client.
   generators.push(['undici floor', () => runUndiciFloor({ target: nginx.url, seconds })]);
+  // Nor this: Node's floor (bare sockets, no parsing) — what any Node generator costs at the least.
+  generators.push(['node floor', () => runNodeFloor({ target: nginx.url, seconds })]);
   const rows = [];
-  const ratios = { autocannon: [], wrk: [], 'undici floor': [] };
+  const ratios = { autocannon: [], wrk: [], 'undici floor': [], 'node floor': [] };
+  /** Node's floor against wrk, per round: the part of the gap to wrk that no Node generator can close */
+  const floorVsWrk = [];
   for (let round = 1; round <= rounds; round++) {
     const byTool = {};
     for (const [name, run] of generators) {
@@ -24,6 +28,7 @@ export async function cpuTest({ cli, nginx, tools, seconds, rounds, notes }) {
       if (name !== 'bench') ratios[name].push(byTool.bench.cpuUsPerReq / r.cpuUsPerReq);
       rows.push([round, name, int(r.requests), int(r.rps), int(r.errors), fmt(r.cpuSec, 2), fmt(r.cpuUsPerReq, 1), ratio, fmt(r.maxRssMb, 0)]);
     }
+    if (byTool.wrk && byTool['node floor']) floorVsWrk.push(byTool['node floor'].cpuUsPerReq / byTool.wrk.cpuUsPerReq);
   }
   const summary = Object.entries(ratios)
     .filter(([, xs]) => xs.length > 0)
@@ -34,6 +39,16 @@ export async function cpuTest({ cli, nginx, tools, seconds, rounds, notes }) {
     table(['round', 'generator', 'requests', 'req/s', 'errors', 'CPU s (user+sys)', 'CPU µs/req', 'bench ÷ this', 'peak RSS MB'], rows),
     '',
     ...summary.map((s) => `- ${s}`),
+    ...goals(ratios, floorVsWrk),
   ].join('\n');
   return { markdown, ratios };
+}
+
+/** Issue 18's CPU goals, judged on the medians of the rounds above. */
+function goals(ratios, floorVsWrk) {
+  const verdict = (xs, bound) => (xs.length === 0 ? 'not measured' : median(xs) <= bound ? '**met**' : '**NOT met**');
+  const lines = [`- Goal bench ÷ wrk ≤ 1.5: ${verdict(ratios.wrk, 1.5)}; bench ÷ autocannon ≤ 0.6: ${verdict(ratios.autocannon, 0.6)}.`];
+  if (floorVsWrk.length > 0)
+    lines.push(`- Node's floor ÷ wrk: median **${fmt(median(floorVsWrk), 2)}** (rounds: ${floorVsWrk.map((x) => fmt(x, 2)).join(', ')}) — bare sockets with no parsing already cost that much more than wrk per request; bench ÷ node floor is what bench adds on top.`);
+  return lines;
 }

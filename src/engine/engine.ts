@@ -273,7 +273,7 @@ export class Engine implements IterationOwner, UserHost {
   iterationDone(run?: IterationRun): void {
     this.activeIterations--;
     this.sendTimer.poke();
-    if (run) this.flowTimes.ended(run.flowName, run.completed, this.now() - run.startedMs);
+    if (run) this.flowTimes.ended(run.flowName, run.completed, run.endedMs - run.startedMs);
   }
 
   /** Read by closed-model users between iterations. */

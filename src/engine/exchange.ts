@@ -56,13 +56,18 @@ export abstract class ExchangeCore implements HttpOutcome, Linked<ExchangeCore> 
   }
 
   /** The request went out on a connected socket: its service time starts now. */
-  markWritten(): void {
-    this.writtenMs = this.owner.clock();
+  markWritten(nowMs = Number.NaN): void {
+    this.writtenMs = nowMs === nowMs ? nowMs : this.owner.clock();
   }
 
   onHead(status: number, rawHeaders: ReadonlyArray<Buffer | string>): void {
     this.status = status;
     this.rawHeaders = rawHeaders;
+  }
+
+  /** true while the body is kept (a check or capture reads it, and it is within the cap) */
+  get keepsBody(): boolean {
+    return this.chunks !== null;
   }
 
   /** Bodies are always consumed; kept only when a check or capture reads them, and only up to a cap. */

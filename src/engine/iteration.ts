@@ -52,9 +52,10 @@ export class IterationRun implements OutcomeReceiver {
   lastFailure: string | null = null;
   /** set by a ramp-down whose grace ran out: this iteration starts no new step (reset by start) */
   cut = false;
-  /** the flow and start of this iteration (set by the engine, for per-flow iteration figures) */
+  /** the flow and start of this iteration (set by the engine, for per-flow iteration figures), and its end */
   flowName = '';
   startedMs = 0;
+  endedMs = 0;
   private steps: readonly Step[] = NO_STEPS;
   private index = 0;
   private vars: Vars = NO_VARS;
@@ -114,7 +115,7 @@ export class IterationRun implements OutcomeReceiver {
       if (outcome.errorDetail) this.ctx.noteError('generator', outcome.errorDetail);
       this.ctx.aggregator.drop(step.endpoint);
       this.lastFailure = outcome.errorDetail ?? UNSENT;
-      return this.finish(false);
+      return this.finish(false, endMs);
     }
     this.ctx.sends.reached++;
     const protocols = this.ctx.http.protocols;
@@ -129,7 +130,7 @@ export class IterationRun implements OutcomeReceiver {
       // Cut by a stop of the run: recorded (its latency, the time until the cut, is a lower bound),
       // never discarded, so the report accounts for every request sent.
       this.ctx.aggregator.record(step.endpoint, this.intendedMs, outcome.writtenMs, endMs, outcome.status, 'interrupted', null);
-      return this.finish(false);
+      return this.finish(false, endMs);
     }
     const failure = outcome.error === null ? verify(this.ctx, step, outcome, this.vars) : null;
     const error = outcome.error ?? failure?.kind ?? null;
@@ -143,17 +144,18 @@ export class IterationRun implements OutcomeReceiver {
     else if (failure !== null) this.lastFailure = sampleFailure(this.ctx, step, outcome, failure, this.vars) ?? `${failure.check} (got status ${outcome.status})`;
     // A transport error, or a failed step whose captures later steps need, ends the iteration: the
     // rest would only send garbage (an empty token, a missing id).
-    if (outcome.error !== null || (failure !== null && (step.captures || failure.check.startsWith('capture')))) return this.finish(false);
+    if (outcome.error !== null || (failure !== null && (step.captures || failure.check.startsWith('capture')))) return this.finish(false, endMs);
     this.index++;
     // The next step is intended to go now: its latency starts here, not at the iteration's arrival.
     this.intendedMs = endMs;
-    this.runStep();
+    this.runStep(endMs);
   }
 
-  private runStep(): void {
+  /** `nowMs`: the clock as the caller just read it (NaN: not read), so the end of an iteration costs no second read */
+  private runStep(nowMs = Number.NaN): void {
     const step = this.steps[this.index];
-    if (step === undefined) return this.finish(true);
-    if (this.index > 0 && (this.cut || this.ctx.stopping())) return this.finish(false);
+    if (step === undefined) return this.finish(true, nowMs);
+    if (this.index > 0 && (this.cut || this.ctx.stopping())) return this.finish(false, nowMs);
     if (step.kind === 'think') {
       const pause = step.minMs + Math.random() * (step.maxMs - step.minMs);
       this.thinkTimer = setTimeout(this.afterThink, pause);
@@ -252,8 +254,9 @@ export class IterationRun implements OutcomeReceiver {
     this.dispatch(spec, step.readBody);
   }
 
-  private finish(completed: boolean): void {
+  private finish(completed: boolean, nowMs = Number.NaN): void {
     this.completed = completed;
+    this.endedMs = nowMs === nowMs ? nowMs : this.ctx.now();
     this.vars = NO_VARS;
     this.spec = null;
     if (this.hops > 0) this.resetHops();

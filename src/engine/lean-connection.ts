@@ -138,12 +138,16 @@ export class LeanConnection implements Carrier {
    * Write `exchange`'s request (one write). A socket still connecting buffers it: its service time
    * then starts at the connect, as undici's does (undici writes only on a connected socket).
    */
-  start(exchange: LeanExchange): void {
-    if (this.current === null) this.current = exchange;
-    else (this.behind ??= []).push(exchange);
+  start(exchange: LeanExchange, nowMs = Number.NaN): void {
+    if (this.current === null) this.becomeCurrent(exchange);
+    else {
+      if (this.behind === null) this.pipelined();
+      this.behind!.push(exchange);
+    }
     exchange.carrier = this;
     const request = exchange.request;
-    if (this.connected) exchange.markWritten();
+    // `nowMs` was read just before this send was serialised (a microsecond or so ago): no second read.
+    if (this.connected) exchange.markWritten(nowMs);
     else this.unsent = request;
     this.socket.write(request);
   }
@@ -210,21 +214,48 @@ export class LeanConnection implements Carrier {
   private onExecute(parsed: number | ParseFailure): void {
     if (this.closed) return;
     if (typeof parsed !== 'number') return this.lose(new ResponseParseError(parsed));
+    // One request outstanding: any byte read is its response's (pipelined connections mark it at
+    // each message's begin instead, see pipelined()).
+    if (parsed > 0 && this.current !== null && this.behind === null) this.current.responseStarted = true;
     this.afterParse();
+  }
+
+  /**
+   * The exchange whose response comes next. The parser hands over body bytes (a copied Buffer and a
+   * call into JS per chunk) only while that exchange keeps its body for a check or capture.
+   */
+  private becomeCurrent(exchange: LeanExchange | null): void {
+    this.current = exchange;
+    const parser = this.parser;
+    if (parser !== null) parser[HTTPParser!.kOnBody] = exchange !== null && exchange.keepsBody ? this.onBodyChunk : undefined;
+  }
+
+  private readonly onBodyChunk = (chunk: Buffer): void => this.current?.onBody(chunk);
+
+  /**
+   * The first request written behind another: from now on a read may end one response and begin the
+   * next, so each response's first byte is noted as its message begins (a call per response, which
+   * an unpipelined connection does without).
+   */
+  private pipelined(): void {
+    this.behind = [];
+    const parser = this.parser;
+    if (parser === null) return;
+    parser[HTTPParser!.kOnMessageBegin] = () => {
+      if (this.current !== null) this.current.responseStarted = true;
+    };
   }
 
   private bindParser(parser: NativeParser): void {
     const m = HTTPParser!;
-    parser[m.kOnMessageBegin] = () => {
-      if (this.current !== null) this.current.responseStarted = true;
-    };
+    parser[m.kOnMessageBegin] = undefined;
     parser[m.kOnExecute] = (parsed: number | ParseFailure) => this.onExecute(parsed);
     parser[m.kOnHeaders] = (headers: string[]) => {
       this.flushedHeaders = this.flushedHeaders ? this.flushedHeaders.concat(headers) : headers;
     };
     parser[m.kOnHeadersComplete] = (_major: number, _minor: number, headers: string[] | undefined, _method: unknown, _url: unknown, status: number, _text: unknown, upgrade: boolean, keepAlive: boolean) =>
       this.onHead(headers, status, upgrade, keepAlive);
-    parser[m.kOnBody] = (chunk: Buffer) => this.current?.onBody(chunk);
+    parser[m.kOnBody] = undefined;
     parser[m.kOnMessageComplete] = () => this.onMessageComplete();
   }
 
@@ -255,7 +286,7 @@ export class LeanConnection implements Carrier {
     const exchange = this.current;
     if (exchange === null) return;
     const behind = this.behind;
-    this.current = behind !== null && behind.length > 0 ? behind.shift()! : null;
+    this.becomeCurrent(behind !== null && behind.length > 0 ? behind.shift()! : null);
     exchange.carrier = null;
     if (this.completed === null) this.completed = exchange;
     else (this.moreCompleted ??= []).push(exchange);

@@ -79,7 +79,7 @@ export class LeanHttpClient implements HttpTransport {
     } catch (err) {
       return exchange.fail(err as Error);
     }
-    origin.pool.submit(exchange);
+    origin.pool.submit(exchange, sentMs);
   }
 
   idleOrAfter(ms: number): Promise<void> {

@@ -56,12 +56,13 @@ export class OriginPool implements ConnectionOwner {
   /** pipelined connections with room for another request (depth > 1 only) */
   private readonly spare: LeanConnection[] = [];
 
-  submit(exchange: LeanExchange): void {
+  /** `nowMs`: the clock as the client read it for this send, used as the write time if it goes out at once */
+  submit(exchange: LeanExchange, nowMs = Number.NaN): void {
     const free = this.freeConnection();
-    if (free !== null) return this.startOn(free, exchange);
+    if (free !== null) return this.startOn(free, exchange, nowMs);
     if (this.depth > 1 && exchange.idempotent) {
       const open = this.spareFor(exchange);
-      if (open !== null) return this.startOn(open, exchange);
+      if (open !== null) return this.startOn(open, exchange, nowMs);
     }
     if (this.canOpen()) return this.open().start(exchange);
     if (this.starved !== null && this.connections.size === 0) return exchange.fail(this.starved);
@@ -179,8 +180,8 @@ export class OriginPool implements ConnectionOwner {
     if (connection.outstanding > 0) this.offerSpare(connection);
   }
 
-  private startOn(connection: LeanConnection, exchange: LeanExchange): void {
-    connection.start(exchange);
+  private startOn(connection: LeanConnection, exchange: LeanExchange, nowMs: number): void {
+    connection.start(exchange, nowMs);
     if (this.depth > 1 && exchange.idempotent) this.offerSpare(connection);
   }
 

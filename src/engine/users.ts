@@ -63,8 +63,9 @@ export class UserGroup {
   }
 
   /** May this user start another iteration? Takes one from the budget when it may. */
-  takeIteration(user: UserLoop): boolean {
-    if (this.ended || this.host.isStopped || this.host.clock() >= this.endMs) return false;
+  /** `now`: the host's clock, as the user just read it */
+  takeIteration(user: UserLoop, now: number): boolean {
+    if (this.ended || this.host.isStopped || now >= this.endMs) return false;
     if (this.sharedLeft <= 0) return false;
     const perVu = this.phase.iterations?.perVu ? this.phase.iterations.count : Infinity;
     if (user.iterations >= perVu) return false;
@@ -145,8 +146,8 @@ export class UserLoop implements IterationOwner {
 
   next(): void {
     if (this.exited) return;
-    if (this.retired || !this.group.takeIteration(this)) return this.exit();
     const now = this.host.clock();
+    if (this.retired || !this.group.takeIteration(this, now)) return this.exit();
     this.starting = true;
     this.endedSynchronously = false;
     this.inIteration = true;
