@@ -2,6 +2,7 @@
 // needs: framing (HEAD, 204, chunked, read-until-close, 1xx, many headers), the pool (reuse, FIFO
 // queue, replacement), deadlines, stops, and requests it must refuse to write.
 import net, { type AddressInfo, type Socket } from 'node:net';
+import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LeanHttpClient } from '../src/engine/lean-http.js';
 import { MAX_KEPT_BODY_BYTES } from '../src/engine/transport-types.js';
@@ -223,6 +224,35 @@ describe('LeanHttpClient pool, deadlines and stops', () => {
     expect(outcomes[0]!.errorDetail).toBe('no complete response within 150 ms');
     expect((await sendAll(c, [get('/after')]))[0]).toMatchObject({ status: 200, error: null });
     expect(c.inFlight).toBe(0);
+  });
+
+  it("a connect that does not complete is 'connect' (the lean client's connect timeout), not 'timeout'", async () => {
+    // A listener that never accepts (a child whose event loop sleeps once it listens), its accept queue
+    // filled: the kernel drops further SYNs, so a connect neither completes nor is refused — as with a
+    // host that has gone silent.
+    const child = "const s=require('net').createServer().listen({port:0,host:'127.0.0.1',backlog:1},()=>{console.log(s.address().port);Atomics.wait(new Int32Array(new SharedArrayBuffer(4)),0,0,20000)})";
+    const listener = spawn(process.execPath, ['-e', child], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const fillers: Socket[] = [];
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        listener.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
+        listener.once('error', reject);
+      });
+      // fill the accept queue (backlog 1 holds two) with connections that complete
+      for (let i = 0; i < 3; i++) {
+        const s = net.connect({ host: '127.0.0.1', port });
+        s.on('error', () => undefined);
+        fillers.push(s);
+        await new Promise<void>((resolve) => { s.once('connect', () => resolve()); setTimeout(resolve, 200); });
+      }
+      const c = lean(`http://127.0.0.1:${port}`, 1, 300);
+      const [outcome] = await sendAll(c, [get('/')]);
+      expect(outcome!.error).toBe('connect');
+      expect(outcome!.errorDetail).toMatch(/connect timed out after 300 ms/);
+    } finally {
+      for (const s of fillers) s.destroy();
+      listener.kill();
+    }
   });
 
   it('abortAll settles everything in flight as interrupted and sends nothing that was waiting', async () => {
