@@ -1,6 +1,6 @@
 // `bench init` in a user's project: the schema modeline must resolve from where the file is written
 // (yaml-language-server reads it relative to the YAML file), and the header names that file.
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli, tempDir } from './helpers/cli.js';
@@ -50,5 +50,15 @@ describe('bench init in a project that installed the package', () => {
     const init = await runCli(['init', 'load/api.yml'], { cwd: project.path, timeoutMs: 10_000 });
     expect(init.code, init.stderr).toBe(0);
     expect(modelinePath(readFileSync(join(project.path, 'load', 'api.yml'), 'utf8'))).toBe('../node_modules/slo-bench/schema/scenario.schema.json');
+  });
+
+  it('a place it cannot write to is one line naming the file and why, exit 3 — not an internal error', async () => {
+    const project = tempDir('bench-init-unwritable-');
+    dirs.push(project);
+    writeFileSync(join(project.path, 'load'), 'a file, not a folder\n');
+    const init = await runCli(['init', 'load/api.yml'], { cwd: project.path, timeoutMs: 10_000 });
+    expect(init.code).toBe(3);
+    expect(init.stderr.trim()).toMatch(/^bench: could not write load\/api\.yml: .*\((EEXIST|ENOTDIR)\)$/);
+    expect(init.stderr).not.toMatch(/internal error/);
   });
 });

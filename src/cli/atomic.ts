@@ -42,6 +42,7 @@ export function describeFsError(err: unknown): string {
     EPERM: 'operation not permitted',
     EROFS: 'read-only file system',
     ENOTDIR: 'a part of the path is not a folder',
+    EEXIST: 'a part of the path is a file, not a folder',
     EISDIR: 'it is a folder',
   };
   if (e?.code && known[e.code]) return `${known[e.code]} (${e.code})`;

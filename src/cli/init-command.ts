@@ -1,14 +1,15 @@
 // `bench init`: a commented starter scenario that validates as written.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { EXIT, UsageError } from '../errors.js';
 import { INSTALLED_SCHEMA, initTemplate } from '../scenario/init.js';
 import type { Console } from './console.js';
+import { writeFileAtomic } from './atomic.js';
 
 export async function initCommand(file: string, force: boolean, io: Console): Promise<number> {
   if (existsSync(file) && !force) throw new UsageError(`${file} exists; pass --force to overwrite it`);
-  mkdirSync(dirname(resolve(file)), { recursive: true });
-  writeFileSync(file, initTemplate({ file, schemaPath: schemaPathFor(file) }));
+  // a place it cannot write to (no permission, a file where a folder should be, a full disk) is one line, exit 3
+  writeFileAtomic(file, initTemplate({ file, schemaPath: schemaPathFor(file) }));
   io.err(`wrote ${file} — edit target and load, then: bench run ${file}`);
   return EXIT.ok;
 }
