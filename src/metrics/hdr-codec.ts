@@ -23,7 +23,6 @@ const HEADER_BYTES = 40;
 const TWO_POW_32 = 2 ** 32;
 const cookieBase = (cookie: number): number => (cookie & ~0xf0) >>> 0;
 
-/** A histogram like hdr.build({ bitBucketSize: 32, lowestDiscernibleValue, highestTrackableValue: 2, digits, autoResize }). */
 /**
  * hdr-histogram-js's Int32Histogram with the bucket index worked out in integer arithmetic, as the
  * reference HdrHistogram does (`numberOfLeadingZeros`), instead of `Math.log2` and two `Math.pow` per
@@ -45,6 +44,7 @@ class FastIndexHistogram extends Int32Histogram {
   }
 }
 
+/** A histogram like hdr.build({ bitBucketSize: 32, lowestDiscernibleValue, highestTrackableValue: 2, digits, autoResize }). */
 export function newInt32Histogram(lowestDiscernibleValue: number, highestTrackableValue: number, digits: number): JsHistogram {
   return new FastIndexHistogram(lowestDiscernibleValue, highestTrackableValue, digits);
 }
