@@ -145,4 +145,17 @@ describe('bench convert', () => {
     }
     expect(existsSync(join(dir.path, 'missing.yml'))).toBe(false);
   });
+
+  it('an -o it cannot write to is one line naming the file and why, exit 3 — not an internal error', async () => {
+    await ensureBuilt();
+    const script = join(dir.path, 'tiny.yml');
+    writeFileSync(script, 'config:\n  target: http://127.0.0.1:9\n  phases:\n    - { duration: 1, arrivalRate: 1 }\nscenarios:\n  - flow:\n      - get: { url: / }\n');
+    const blocker = join(dir.path, 'a-file');
+    writeFileSync(blocker, 'a file, not a folder\n');
+    const out = join(blocker, 'scenario.yml');
+    const run = await runCli(['convert', script, '-o', out]);
+    expect(run.code).toBe(3);
+    expect(run.stderr.trim()).toMatch(new RegExp(`^bench: could not write ${out.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: .*\\((EEXIST|ENOTDIR)\\)$`));
+    expect(run.stderr).not.toMatch(/internal error/);
+  });
 });

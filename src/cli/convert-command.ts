@@ -1,7 +1,7 @@
 // `bench convert artillery.yml [-o FILE]`: an Artillery script's common subset as a bench scenario, on
 // stdout or in a file; what was not converted heads it as a comment and is said once on stderr.
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { EXIT, UsageError } from '../errors.js';
 import { convertArtillery } from '../scenario/convert-artillery.js';
 import { MAX_SCENARIO_BYTES, parseYamlSource, toPlainData } from '../scenario/yaml-source.js';
@@ -27,8 +27,7 @@ export async function convertCommand(file: string, flags: ConvertFlags, io: Cons
   const { text: scenario, notConverted } = convertArtillery(doc, basename(file));
   if (flags.out) {
     if (existsSync(flags.out) && !flags.force) throw new UsageError(`${flags.out} exists; pass --force to overwrite it`);
-    mkdirSync(dirname(resolve(flags.out)), { recursive: true });
-    writeFileAtomic(flags.out, scenario);
+    writeFileAtomic(flags.out, scenario); // makes the folder; a place it cannot write to is one line, exit 3
   } else io.out(scenario.replace(/\n$/, ''));
   const where = flags.out ?? 'the scenario';
   io.err(
