@@ -229,4 +229,20 @@ describe('a simulated Indexed Job (issue 17 acceptance)', () => {
       dir.remove();
     }
   }, 60_000);
+
+  it('an --out collect cannot write to is one line naming the file and why, exit 3 — not an internal error', async () => {
+    await ensureBuilt();
+    const dir = tempDir('bench-cluster-');
+    try {
+      writeFileSync(join(dir.path, 'segment-0.log'), 'a pod log\n');
+      const blocker = join(dir.path, 'a-file');
+      writeFileSync(blocker, 'a file, not a folder\n');
+      const run = await runCli(['collect', `job/${JOB}`, '--kubectl', fakeKubectl(dir.path), '--out', join(blocker, 'out'), '--quiet'], { timeoutMs: 30_000 });
+      expect(run.code).toBe(3);
+      expect(run.stderr.trim()).toMatch(/^bench: could not write .*a-file\/out\/segment-0\.log: .*\((EEXIST|ENOTDIR)\)$/);
+      expect(run.stderr).not.toMatch(/internal error/);
+    } finally {
+      dir.remove();
+    }
+  });
 });

@@ -2,7 +2,6 @@
 // killed one flushed), merged. The logs are saved next to the reports, so nothing depends on the pods
 // still being there the next time.
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { factsOf, type SegmentFacts } from '../merge/check.js';
@@ -11,6 +10,7 @@ import { checkJobName } from '../k8s/names.js';
 import { readLog, readSegmentTimeline } from './read-segment.js';
 import { writeMerged, type MergeFlags } from './merge-command.js';
 import type { Console } from './console.js';
+import { writeFileAtomic } from './atomic.js';
 
 const run = promisify(execFile);
 
@@ -36,7 +36,6 @@ export async function collectCommand(job: string, flags: CollectFlags, io: Conso
   const count = flags.segments !== undefined ? Number(flags.segments) : Number((await kubectl(['get', `job/${name}`, '-o', 'jsonpath={.spec.completions}'])).trim());
   if (!Number.isInteger(count) || count < 1) throw new UsageError(`job/${name}: cannot tell its number of segments (completions); pass --segments N`);
   const outDir = resolve(flags.out);
-  mkdirSync(outDir, { recursive: true });
   // Each log is saved, read for its facts and let go; the merge reads the timelines back from the files.
   const facts: SegmentFacts[] = [];
   const sources: string[] = [];
@@ -45,7 +44,7 @@ export async function collectCommand(job: string, flags: CollectFlags, io: Conso
     // --tail=-1: with a selector kubectl logs shows only the last 10 lines unless told otherwise.
     const text = await kubectl(['logs', '-l', selector, '--tail=-1', '--max-log-requests=1']);
     const file = join(outDir, `segment-${i}.log`);
-    writeFileSync(file, text);
+    writeFileAtomic(file, text); // makes the folder; one it cannot write to is one line, exit 3
     const content = readLog(text, file);
     if (content.kind === 'empty') {
       const problem = `segment ${i}/${count} (${file}): ${content.why}`;
