@@ -9,6 +9,7 @@ import { createTransport } from '../engine/transport.js';
 import { epochNow } from '../engine/engine.js';
 import { IterationRun, type IterationContext } from '../engine/iteration.js';
 import { FailureSamples } from '../engine/failure-samples.js';
+import { PendingList } from '../engine/pending-list.js';
 import { Aggregator } from '../metrics/aggregator.js';
 import { makeRedactor, type Redactor } from '../report/redact.js';
 import { isSecretHeader } from '../scenario/secrets.js';
@@ -115,7 +116,7 @@ export async function runHttpDebug(plan: Plan, mode: DebugMode, print: (line: st
     now: epochNow,
     stopping: () => false,
     noteError: () => undefined,
-    timers: new Set(),
+    timers: new PendingList(),
     sends: { reached: 0, unsent: 0 },
     samples,
     ...httpContext(plan, inner),

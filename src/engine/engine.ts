@@ -13,6 +13,7 @@ import { FailureSamples, type EndpointSample } from './failure-samples.js';
 import { FlowTimes, type FlowRecord } from './flow-times.js';
 import { phaseSchedule } from './pacer.js';
 import { SendTimer } from './send-timer.js';
+import { PendingList } from './pending-list.js';
 import { httpContext, transportOptions, type HttpFacts } from './http-facts.js';
 
 /** Epoch milliseconds with sub-millisecond resolution, comparable across worker threads. */
@@ -83,7 +84,7 @@ export class Engine implements IterationOwner, UserHost {
   /** no new steps either: set by stop() and when the end-of-run grace runs out */
   private cutSteps = false;
   private stoppedAt = 0;
-  private readonly wakers = new Set<() => void>();
+  private readonly wakers = new PendingList<() => void>();
   private startedAt = 0;
   private phaseIndex = 0;
   private readonly totalMs: number;
@@ -112,7 +113,7 @@ export class Engine implements IterationOwner, UserHost {
       noteError: (kind, detail) => {
         this.errorDetails[kind] ??= detail;
       },
-      timers: new Set(),
+      timers: new PendingList(),
       sends: { reached: 0, unsent: 0 },
       ...httpContext(plan, this.client),
       samples: new FailureSamples(plan.endpoints),
@@ -204,7 +205,7 @@ export class Engine implements IterationOwner, UserHost {
     this.stoppedAt = this.now();
     this.stopped = true;
     this.cutSteps = true;
-    for (const wake of [...this.wakers]) wake();
+    for (const wake of this.wakers.takeAll()) wake();
   }
 
   progress(): Progress {
@@ -289,7 +290,7 @@ export class Engine implements IterationOwner, UserHost {
     return this.now;
   }
 
-  get thinkTimers(): Set<NodeJS.Timeout> {
+  get thinkTimers(): PendingList<NodeJS.Timeout> {
     return this.ctx.timers;
   }
 
@@ -323,8 +324,7 @@ export class Engine implements IterationOwner, UserHost {
     }
     this.cutIterations = this.activeIterations;
     this.cutSteps = true;
-    for (const t of this.ctx.timers) clearTimeout(t);
-    this.ctx.timers.clear();
+    for (const t of this.ctx.timers.takeAll()) clearTimeout(t);
     this.client.abortAll();
   }
 
@@ -363,22 +363,22 @@ export class Engine implements IterationOwner, UserHost {
   /** Until an arrival is due, with sub-millisecond precision (send-timer.ts); stop() ends it early too. */
   private waitForArrival(dueMs: number, then: () => void): void {
     const wake = this.sendTimer.wait(dueMs, () => {
-      this.wakers.delete(wake);
+      this.wakers.remove(entry);
       then();
     });
-    // (`then` never runs inside wait(), so `wake` is known by the time it does)
-    this.wakers.add(wake);
+    // (`then` never runs inside wait(), so `entry` is known by the time it does)
+    const entry = this.wakers.add(wake);
   }
 
   /** A timer that stop() fires early, so no wait outlives a stopped run. */
   private wait(ms: number, then: () => void): void {
     const wake = (): void => {
       clearTimeout(timer);
-      this.wakers.delete(wake);
+      this.wakers.remove(entry);
       then();
     };
     const timer = setTimeout(wake, Math.max(0, ms));
-    this.wakers.add(wake);
+    const entry = this.wakers.add(wake);
   }
 
   private sleepUntil(at: number): Promise<void> {

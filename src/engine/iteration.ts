@@ -9,6 +9,7 @@ import { followRedirect, isRedirect, locationOf } from './redirect.js';
 import type { RequestSpec } from '../types.js';
 import { parseRawHeaders, UNSENT, type HttpTransport, type HttpOutcome, type OutcomeReceiver } from './transport-types.js';
 import type { FailureSamples } from './failure-samples.js';
+import type { PendingEntry, PendingList } from './pending-list.js';
 
 export interface IterationContext {
   client: HttpTransport;
@@ -19,7 +20,7 @@ export interface IterationContext {
   /** remembers the first error detail of each kind, for the one-line messages users see */
   noteError: (kind: string, detail: string) => void;
   /** think timers are tracked so a stop can cancel them */
-  timers: Set<NodeJS.Timeout>;
+  timers: PendingList<NodeJS.Timeout>;
   /**
    * requests that reached the target (an outcome other than 'unsent': an answer, or a fault of the
    * target) and requests the generator could not send (out of file descriptors)
@@ -61,7 +62,7 @@ export class IterationRun implements OutcomeReceiver {
   private vars: Vars = NO_VARS;
   private intendedMs = 0;
   private sentMs = 0;
-  private thinkTimer: NodeJS.Timeout | null = null;
+  private thinkTimer: PendingEntry<NodeJS.Timeout> | null = null;
   /** this user's cookies: created when a response first sets one */
   private jar: CookieJar | null = null;
   /** the request in flight (kept to follow a redirect), its absolute URL (worked out only when needed), the step's own cookie header */
@@ -75,7 +76,7 @@ export class IterationRun implements OutcomeReceiver {
   private firstWrittenMs = NaN;
   /** bound once, so a think step schedules no new closure */
   private readonly afterThink = (): void => {
-    if (this.thinkTimer) this.ctx.timers.delete(this.thinkTimer);
+    if (this.thinkTimer) this.ctx.timers.remove(this.thinkTimer);
     this.thinkTimer = null;
     this.index++;
     this.intendedMs = this.ctx.now();
@@ -158,8 +159,7 @@ export class IterationRun implements OutcomeReceiver {
     if (this.index > 0 && (this.cut || this.ctx.stopping())) return this.finish(false, nowMs);
     if (step.kind === 'think') {
       const pause = step.minMs + Math.random() * (step.maxMs - step.minMs);
-      this.thinkTimer = setTimeout(this.afterThink, pause);
-      this.ctx.timers.add(this.thinkTimer);
+      this.thinkTimer = this.ctx.timers.add(setTimeout(this.afterThink, pause));
       return;
     }
     this.send(step);

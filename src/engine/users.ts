@@ -3,12 +3,13 @@
 // phase once that many iterations are done (shared among the users, or per user).
 import type { ClosedPhase, Flow } from '../types.js';
 import { IterationRun, type IterationContext, type IterationOwner } from './iteration.js';
+import type { PendingList } from './pending-list.js';
 
 /** What a user loop needs of the engine. */
 export interface UserHost {
   readonly isStopped: boolean;
   readonly clock: () => number;
-  readonly thinkTimers: Set<NodeJS.Timeout>;
+  readonly thinkTimers: PendingList<NodeJS.Timeout>;
   readonly iterationContext: IterationContext;
   /** the default grace of a ramp-down: one request timeout */
   readonly requestTimeoutMs: number;
@@ -187,10 +188,11 @@ export class UserLoop implements IterationOwner {
     const think = thinkMinMs + Math.random() * (thinkMaxMs - thinkMinMs);
     if (think <= 0) return this.next();
     const timers = this.host.thinkTimers;
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      this.next();
-    }, Math.min(think, this.group.endMs - this.host.clock()));
-    timers.add(timer);
+    const entry = timers.add(
+      setTimeout(() => {
+        timers.remove(entry);
+        this.next();
+      }, Math.min(think, this.group.endMs - this.host.clock())),
+    );
   }
 }
