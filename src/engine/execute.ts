@@ -1,7 +1,9 @@
 // Runs a plan in this thread or across worker threads and returns the merged figures.
 // Both paths feed one Aggregator through the same interval fold, so one thread and N give one result.
 import { mergeFacts } from './http-facts.js';
-import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import type { Worker } from 'node:worker_threads';
+import { youngGenerationKeptSmall } from './young-generation.js';
 import { RunError } from '../errors.js';
 import type { AbortJudge, Plan, SloSpec, Vars } from '../types.js';
 import type { LoadOverrides } from '../scenario/overrides.js';
@@ -33,6 +35,8 @@ export interface WorkerJob {
   env: Record<string, string | undefined>;
   overrides: LoadOverrides;
   segment: { index: number; count: number };
+  /** the young generation is kept small in this process (young-generation.ts): the worker does so too */
+  smallYoung?: boolean;
 }
 
 /** A run across worker threads: what each worker rebuilds its plan from, and the fixed start (--start-at), if any. */
@@ -146,10 +150,12 @@ export function executeInWorkers(plan: Plan, job: WorkersJob, workers: number, o
     },
     (err: Error) => barrier.fail(err),
   );
+  // worker_threads is loaded by runs that use workers only (a plain run keeps its memory).
+  const { Worker: WorkerThread } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
   const results = Array.from({ length: workers }, (_, i) => {
     // Worker i of N inside outer segment s of M runs segment s + i·M of N·M: strides compose exactly.
     const segment = { index: outer.index + i * outer.count, count: outer.count * workers };
-    const worker = new Worker(new URL('./worker-main.js', import.meta.url), { workerData: { file: job.file, env: job.env, overrides: job.overrides, segment } satisfies WorkerJob });
+    const worker = new WorkerThread(new URL('./worker-main.js', import.meta.url), { workerData: { file: job.file, env: job.env, overrides: job.overrides, segment, smallYoung: youngGenerationKeptSmall() } satisfies WorkerJob });
     threads.push(worker);
     return new Promise<EngineResult>((resolve, reject) => {
       worker.on('message', (msg: WorkerMessage) => {

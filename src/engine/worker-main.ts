@@ -7,11 +7,14 @@ import { preparePlan } from '../scenario/prepare.js';
 import { Engine } from './engine.js';
 import { RunError } from '../errors.js';
 import { warmUpMetrics } from './warm-up.js';
+import { keepYoungGenerationSmall } from './young-generation.js';
 import type { ReadyMessage, StartMessage } from './barrier.js';
 import type { WorkerJob } from './execute.js';
 
 const job = workerData as WorkerJob;
 const port = parentPort!;
+// After this thread's isolate was configured (which reset V8's growth factor for the whole process).
+if (job.smallYoung) keepYoungGenerationSmall();
 
 type ToWorker = StartMessage | { type: 'stop'; reason?: 'interrupted' | 'slo-abort' };
 
