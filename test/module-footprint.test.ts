@@ -6,13 +6,14 @@ import { join } from 'node:path';
 import { BENCH_BIN, REPO_ROOT, ensureBuilt, fixture, runNode, tempDir } from './helpers/cli.js';
 
 const HOOK = join(REPO_ROOT, 'test/helpers/list-modules.mjs');
+const BUILTINS = join(REPO_ROOT, 'test/helpers/list-builtins.cjs');
 const dir = tempDir('bench-modules-');
 let n = 0;
 
 /** The module URLs a `node <args…>` process resolved, relative to the repository. */
-async function modulesLoadedBy(args: string[]): Promise<{ code: number | null; modules: string[]; stderr: string }> {
+async function modulesLoadedBy(args: string[], hook: 'modules' | 'builtins' = 'modules'): Promise<{ code: number | null; modules: string[]; stderr: string }> {
   const file = join(dir.path, `modules-${n++}.txt`);
-  const r = await runNode(['--import', HOOK, ...args], { env: { LIST_MODULES_FILE: file } });
+  const r = await runNode([...(hook === 'modules' ? ['--import', HOOK] : ['--require', BUILTINS]), ...args], { env: { LIST_MODULES_FILE: file } });
   let text = '';
   try {
     text = readFileSync(file, 'utf8');
@@ -58,6 +59,16 @@ describe('what bench loads', () => {
     const r = await modulesLoadedBy([BENCH_BIN, 'run', fixture('open-200.yml'), '--target', 'http://127.0.0.1:9', '--duration', '1s', '--quiet', '--out', join(dir.path, 'run-out-undici')]);
     expect(r.modules, r.stderr).toContain('dist/cli/run-command.js');
     expect(r.modules.filter((m) => m.includes('node_modules/undici/'))).toEqual([]);
+  });
+
+  it('`bench run` loads csv-parse, jsonpath-plus and worker_threads only for the scenarios that use them (data files, JSONPath filters, --workers)', async () => {
+    const run = (out: string, hook?: 'builtins') => modulesLoadedBy([BENCH_BIN, 'run', fixture('open-200.yml'), '--target', 'http://127.0.0.1:9', '--duration', '1s', '--quiet', '--out', join(dir.path, out)], hook);
+    const files = await run('run-out-lazy');
+    expect(files.modules, files.stderr).toContain('dist/cli/run-command.js');
+    expect(files.modules.filter((m) => /node_modules\/(csv-parse|jsonpath-plus)\//.test(m))).toEqual([]);
+    const builtins = await run('run-out-builtins', 'builtins');
+    expect(builtins.modules, builtins.stderr).toContain('node:net'); // the list has the built-ins a run does load
+    expect(builtins.modules).not.toContain('node:worker_threads');
   });
 
   it('`bench --version` loads no command at all', async () => {

@@ -1,7 +1,7 @@
 // `data:` CSV sources, loaded once at load time and shared by every user (rows are frozen, never copied).
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parse } from 'csv-parse/sync';
+import { createRequire } from 'node:module';
 import type { Vars } from '../types.js';
 import type { ProblemList } from './problems.js';
 
@@ -42,6 +42,8 @@ async function loadOne(name: string, spec: { csv?: unknown; order?: unknown; del
 
 function parseRows(text: string, file: string, problems: ProblemList, delimiter: string): Array<Record<string, string>> | null {
   try {
+    // csv-parse is loaded for scenarios that have data files only.
+    const { parse } = createRequire(import.meta.url)('csv-parse/sync') as typeof import('csv-parse/sync');
     return parse(text, { columns: true, skip_empty_lines: true, bom: true, delimiter }) as Array<Record<string, string>>;
   } catch (error) {
     const { lines, message } = error as { lines?: number; message: string };

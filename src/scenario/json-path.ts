@@ -1,6 +1,15 @@
 // JSONPath lookups for captures and checks. The common shapes ($.token, $.items[0].id) compile to a
 // direct property walk; anything else (filters, wildcards, ..) goes through jsonpath-plus.
-import { JSONPath } from 'jsonpath-plus';
+import { createRequire } from 'node:module';
+
+// Loaded only for the paths that need it: a run whose paths are all simple never loads jsonpath-plus.
+type JsonPathPlus = typeof import('jsonpath-plus');
+let jsonPathPlus: JsonPathPlus | null = null;
+/** every match of `path` in `json`, as a list */
+function query(path: string, json: unknown): unknown[] {
+  jsonPathPlus ??= createRequire(import.meta.url)('jsonpath-plus') as JsonPathPlus;
+  return jsonPathPlus.JSONPath({ path, json: json as object, wrap: true }) as unknown[];
+}
 
 export type JsonLookup = (json: unknown) => { found: boolean; value: unknown };
 
@@ -14,13 +23,13 @@ export function compileJsonPath(path: string): JsonLookup {
   // jsonpath-plus forgives a lot ("$[" reads as "$"): insist on balanced brackets, then try it once.
   try {
     if (!balanced(path)) throw new Error('unbalanced');
-    JSONPath({ path, json: {}, wrap: true });
+    query(path, {});
   } catch {
     throw new Error(`cannot read JSONPath "${path}"`);
   }
   return (json) => {
     if (json === null || typeof json !== 'object') return { found: false, value: undefined };
-    const matches = JSONPath({ path, json, wrap: true }) as unknown[];
+    const matches = query(path, json);
     return matches.length > 0 ? { found: true, value: matches[0] } : { found: false, value: undefined };
   };
 }
