@@ -91,7 +91,7 @@ async function main() {
   const tools = ensureTools(notes);
   if (!tools.time || !tools.taskset) throw new Error('GNU time and taskset are required to measure CPU; see notes: ' + notes.join('; '));
   if (!autocannonPresent()) notes.push('autocannon not installed (devDependency): its columns are skipped');
-  const cli = keep ? join(ROOT, '.bench-tmp/snapshot/bench.mjs') : snapshotCli({ compile });
+  const cli = keep ? join(ROOT, '.bench-tmp/snapshot/bin/bench.js') : snapshotCli({ compile });
   const needsNginx = tests.some((t) => !WITHOUT_NGINX.includes(t));
   if (needsNginx && !tools.nginx) throw new Error('nginx is required for cpu/rate/rss/profile and could not be installed');
   const nginx = tools.nginx && tests.some((t) => !WITHOUT_NGINX.includes(t) || t === 'soak') ? await startNginx() : null;

@@ -30,7 +30,7 @@ function entries(distDir) {
 const script = (what) => (what === null ? '' : (Array.isArray(what) ? what : [what]).map((w) => `await import(${JSON.stringify(w)});`).join(''));
 
 export async function modulesTest({ cli, rounds = 3 }) {
-  const distDir = join(cli, '..', 'dist');
+  const distDir = join(cli, '..', '..', 'dist'); // <build>/bin/bench.js
   const list = entries(distDir);
   const results = new Map(list.map(([label]) => [label, { rss: [], cpu: [] }]));
   for (let round = 1; round <= rounds; round++) {

@@ -102,7 +102,7 @@ export async function soakTest({ cli, nginx, seconds, rate = 3000, sampleSeconds
   const targetName = nginx ? 'nginx' : 'a minimal Node server (nginx unavailable)';
   try {
     process.stderr.write(`soak: ${seconds} s at ${rate}/s …\n`);
-    const distDir = join(dirname(cli), 'dist');
+    const distDir = join(dirname(cli), '..', 'dist'); // <build>/bin/bench.js
     const r = await measured(['node', '--expose-gc', SELF, '--child', distDir, target, String(rate), String(seconds), String(sampleSeconds)]);
     if (r.code !== 0 || !r.stdout.trim().startsWith('{')) throw new Error(`soak child failed (exit ${r.code}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
     const report = JSON.parse(r.stdout);
@@ -152,6 +152,9 @@ function soakPlan(target, rate, seconds) {
 const nextLoopTurn = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 async function child([distDir, target, rateText, secondsText, sampleText]) {
+  // The process as the CLI sets it up (bin/bench.js), then the engine.
+  const { keepYoungGenerationSmall } = await import(pathToFileURL(join(distDir, 'engine/young-generation.js')).href);
+  keepYoungGenerationSmall();
   const { Engine } = await import(pathToFileURL(join(distDir, 'engine/engine.js')).href);
   const [rate, seconds, sampleSeconds] = [Number(rateText), Number(secondsText), Number(sampleText)];
   // stdout/stderr handles are created on first use: touch both so they are part of the baseline.
