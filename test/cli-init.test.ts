@@ -61,4 +61,11 @@ describe('bench init in a project that installed the package', () => {
     expect(init.stderr.trim()).toMatch(/^bench: could not write load\/api\.yml: .*\((EEXIST|ENOTDIR)\)$/);
     expect(init.stderr).not.toMatch(/internal error/);
   });
+
+  it('a folder the kernel will not create (under /proc) is one line and exit 3, never a hang', async () => {
+    // Node's recursive mkdirSync loops forever on /proc/<missing>/ (mkdir says ENOENT while /proc exists).
+    const init = await runCli(['init', '/proc/bench-no-such-folder/s.yml'], { timeoutMs: 10_000 });
+    expect(init.code, 'bench init hung (killed at the timeout)').toBe(3);
+    expect(init.stderr.trim()).toMatch(/^bench: could not write \/proc\/bench-no-such-folder\/s\.yml: .*\(ENOENT\)$/);
+  });
 });

@@ -1,6 +1,6 @@
 // Files are written whole or not at all: a temp file in the same folder, then a rename. A write that fails
 // (a full disk, no permission) removes its temp file and says which file could not be written, and why.
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 import { RunError } from '../errors.js';
 
@@ -19,7 +19,7 @@ export function writeFileAtomic(path: string, content: string, fs: Partial<Atomi
   const io = { ...REAL_FS, ...fs };
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
-    io.mkdirSync(dirname(path), { recursive: true });
+    makeFolders(dirname(path), io);
     io.writeFileSync(tmp, content);
     io.renameSync(tmp, path);
   } catch (err) {
@@ -29,6 +29,26 @@ export function writeFileAtomic(path: string, content: string, fs: Partial<Atomi
       // nothing more can be done; the message below still names the file
     }
     throw new RunError(`could not write ${path}: ${describeFsError(err)}`);
+  }
+}
+
+/**
+ * The folder and its missing parents, one level at a time from the first that exists: a bounded walk.
+ * Not `mkdirSync(dir, { recursive: true })`, which loops forever where mkdir fails with ENOENT under an
+ * existing parent (/proc/<missing>/…); here that mkdir's error is the error.
+ */
+export function makeFolders(dir: string, io: Pick<AtomicFs, 'mkdirSync'> = REAL_FS): void {
+  const missing: string[] = [];
+  for (let d = dir; !existsSync(d); d = dirname(d)) {
+    missing.push(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing.reverse()) {
+    try {
+      io.mkdirSync(d);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || !existsSync(d)) throw err; // made meanwhile: fine
+    }
   }
 }
 
@@ -44,6 +64,7 @@ export function describeFsError(err: unknown): string {
     ENOTDIR: 'a part of the path is not a folder',
     EEXIST: 'a part of the path is a file, not a folder',
     EISDIR: 'it is a folder',
+    ENOENT: 'a folder on the path does not exist and cannot be created here',
   };
   if (e?.code && known[e.code]) return `${known[e.code]} (${e.code})`;
   return e?.message ?? String(err);
