@@ -1,7 +1,8 @@
 // Where a run's reports go, settled before any load is sent: an unusable folder must not cost a run.
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import { makeFolders } from './atomic.js';
 
 /** reports/<scenario>-<timestamp>: sortable, safe in every file system. */
 export function defaultOutDir(scenario: string, startedAtMs: number): string {
@@ -22,7 +23,7 @@ export function prepareOutDir(explicit: string | undefined, scenario: string, no
   }
   try {
     if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UsageError(`--out ${dir} is a file, not a folder`);
-    mkdirSync(dir, { recursive: true });
+    makeFolders(dir); // bounded (Node's recursive mkdir can loop forever, see atomic.ts)
     accessSync(dir, constants.W_OK);
   } catch (err) {
     if (err instanceof UsageError) throw err;
