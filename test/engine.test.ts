@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Engine } from '../src/engine/engine.js';
+import { Engine, epochNow } from '../src/engine/engine.js';
 import type { TransportName } from '../src/engine/transport.js';
 import { closed, getStep, open, simplePlan } from './helpers/plan.js';
 import { startServer, type TestServer } from './helpers/servers.js';
@@ -22,6 +22,29 @@ describe.each<TransportName>(['lean', 'undici'])('engine against a loopback serv
     expect(summary.totals.errors).toBe(0);
     expect(summary.totals.statusCodes).toEqual({ '200': 400 });
     expect(summary.timeline.reduce((n, p) => n + p.requests, 0)).toBe(400);
+  });
+
+  it('counts each response in the second it completed in, even when the second ticker is late', async () => {
+    // The clock jumps 20 ms ahead at 1.9 s: every timer armed before the jump (the ticker that closes
+    // second 1) now fires 20 ms late by the engine's clock, after the load's own end at 2.0 s. Arrivals
+    // are at 0, 10, …, 1990 ms and a loopback answer takes well under 10 ms, so by the schedule second
+    // 0 holds exactly 100 responses and second 1 the other 100 (the server's count is the total).
+    // Before: the run's end labelled the still-open interval by the time it closed (second 2) and
+    // second 1 vanished from the timeline — a capacity probe then read an achieved rate of 0/s.
+    server = await startServer();
+    const origin = epochNow();
+    const now = (): number => {
+      const t = epochNow();
+      return t - origin >= 1900 ? t + 20 : t;
+    };
+    const engine = new Engine(simplePlan(server.url, [open(100, 2000)]), { transport, now, startAt: origin });
+    const run = await engine.run();
+    const summary = engine.aggregator.summarize(run.durationMs);
+    expect(server.requests()).toBe(200);
+    expect(summary.totals.requests).toBe(200);
+    const perSecond = Object.fromEntries(summary.timeline.map((p) => [p.second, p.requests]));
+    expect(perSecond[0]).toBe(100);
+    expect(perSecond[1]).toBe(100);
   });
 
   it('closed vus: 8 never has more than 8 requests in flight at the server', async () => {

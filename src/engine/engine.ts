@@ -186,7 +186,10 @@ export class Engine implements IterationOwner, UserHost {
     await this.drain();
     ticker.stop();
     const elapsedMs = this.now() - startAt;
-    this.emitInterval(Math.max(0, Math.floor(elapsedMs / 1000)));
+    // the seconds that ended, then the last one, cut short
+    this.aggregator.advanceTo(startAt + elapsedMs);
+    this.emitInterval();
+    this.aggregator.rollAt = Number.POSITIVE_INFINITY;
     await this.client.close();
     const { reached, unsent } = this.ctx.sends;
     if (unsent > 0 && reached === 0) {
@@ -244,6 +247,7 @@ export class Engine implements IterationOwner, UserHost {
 
   private arrive(dueMs: number, nowMs: number, cap: number): void {
     const flow = this.pickFlow();
+    this.aggregator.advanceTo(nowMs);
     if (this.activeIterations >= cap) {
       this.aggregator.drop(firstEndpoint(flow));
       return;
@@ -328,18 +332,29 @@ export class Engine implements IterationOwner, UserHost {
     this.client.abortAll();
   }
 
+  /**
+   * Seconds close when a response completes past the current one's end (Aggregator.rollAt) or when this
+   * ticker finds one ended with nothing recorded since: a late timer never moves a response into
+   * another second. onSecond hears each time seconds closed.
+   */
   private startIntervalTicker(): { stop(): void } {
-    let second = 0;
+    const agg = this.aggregator;
+    agg.onRoll = (atMs) => {
+      while (agg.rollAt <= atMs) this.emitInterval();
+    };
+    agg.rollAt = this.startedAt + 1000;
+    let heard = 0;
     let timer: NodeJS.Timeout | null = null;
     const schedule = (): void => {
-      const at = this.startedAt + (second + 1) * 1000;
-      timer = setTimeout(onTick, Math.max(0, at - this.now()));
+      timer = setTimeout(onTick, Math.max(1, agg.rollAt - this.now()));
     };
     const onTick = (): void => {
-      this.emitInterval(second);
-      const reason = this.options.onSecond?.(second) ?? null;
-      if (reason) this.stop(reason);
-      second++;
+      agg.advanceTo(this.now());
+      if (this.openSecond > heard) {
+        heard = this.openSecond;
+        const reason = this.options.onSecond?.(heard - 1) ?? null;
+        if (reason) this.stop(reason);
+      }
       schedule();
     };
     schedule();
@@ -350,12 +365,12 @@ export class Engine implements IterationOwner, UserHost {
     };
   }
 
-  private lastEmitted = -1;
+  /** the second the aggregator's current interval counts */
+  private openSecond = 0;
 
-  private emitInterval(second: number): void {
-    if (second <= this.lastEmitted) second = this.lastEmitted + 1;
-    this.lastEmitted = second;
-    const interval = this.aggregator.closeInterval(second);
+  private emitInterval(): void {
+    const interval = this.aggregator.closeInterval(this.openSecond++);
+    this.aggregator.rollAt = this.startedAt + (this.openSecond + 1) * 1000;
     if (this.options.onInterval) this.options.onInterval(interval);
     else this.aggregator.absorb(interval);
   }

@@ -57,6 +57,14 @@ export class Aggregator {
   onSecond: SecondListener | null = null;
   /** Sees every interval as it is folded in (live streams); must copy what it keeps, synchronously. */
   observer: ((interval: Interval<Histogram>) => void) | null = null;
+  /**
+   * When the current interval's second ends, on the recording clock (set by the engine that closes
+   * intervals). A request completing at or after it closes the interval first: each response is
+   * counted in the second it completed in, however late the timer that closes seconds fires.
+   */
+  rollAt = Number.POSITIVE_INFINITY;
+  /** Closes intervals until `atMs` is before `rollAt` again (set with rollAt). */
+  onRoll: (atMs: number) => void = () => {};
 
   /**
    * @param lateSeconds how long a second stays open for late intervals before its timeline point is
@@ -77,6 +85,7 @@ export class Aggregator {
    * stays out of the histograms. A timeout and a request cut by a stop keep theirs, as a lower bound.
    */
   record(endpoint: number, intendedMs: number, sentMs: number, endMs: number, status: number, error: ErrorKind | null, failure: Failure | null): void {
+    if (endMs >= this.rollAt) this.onRoll(endMs);
     const slot = this.currentSlot(endpoint);
     if (status > 0 || error === null || error === 'timeout' || error === 'interrupted') {
       slot.latency.recordValue(toMicros(endMs - intendedMs));
@@ -90,6 +99,11 @@ export class Aggregator {
       c.errorKinds[error] = (c.errorKinds[error] ?? 0) + 1;
       if (failure !== null) c.checks[failure.check] = (c.checks[failure.check] ?? 0) + 1;
     }
+  }
+
+  /** Close the seconds that ended by `nowMs` (see rollAt) before recording what happened at `nowMs`. */
+  advanceTo(nowMs: number): void {
+    if (nowMs >= this.rollAt) this.onRoll(nowMs);
   }
 
   /** An arrival the generator could not send (in-flight cap reached). */
