@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Aggregator, encodeInterval } from '../src/metrics/aggregator.js';
+import * as hdr from 'hdr-histogram-js';
 import { decodeHistogram } from '../src/metrics/histogram.js';
 
 describe('Aggregator', () => {
@@ -82,5 +83,55 @@ describe('Aggregator timeline (issue 11)', () => {
       [1, 2, 2],
       [2, 3, 3],
     ]);
+  });
+});
+
+describe('Aggregator histogram reuse', () => {
+  // Each second's histograms go back to a pool once folded in and serve a later second (their counts
+  // stay allocated: no garbage for the major GC). A reused one must carry nothing over — checked per
+  // second against the reference HdrHistogram built from that second's values alone.
+  it("gives every second exactly its own values' figures, however large the second before grew its histograms", () => {
+    const reference = (values: number[]): hdr.Histogram => {
+      const h = hdr.build({ bitBucketSize: 32, autoResize: true, lowestDiscernibleValue: 1, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+      for (const ms of values) h.recordValue(Math.max(1, Math.round(ms * 1000)));
+      return h;
+    };
+    const seconds: number[][] = [
+      Array.from({ length: 500 }, (_, i) => 1 + i * 120), // up to ~60 s: grows every histogram it touches
+      Array.from({ length: 700 }, (_, i) => 0.05 + (i % 37) / 20), // 50 µs – 1.85 ms
+      [], // an empty second (one drop)
+      Array.from({ length: 300 }, (_, i) => 3 + ((i * 13) % 97) / 10),
+    ];
+    const agg = new Aggregator(['x']);
+    const seen = new Set<object>();
+    seconds.forEach((values, second) => {
+      for (const ms of values) {
+        agg.recordLag(ms / 10);
+        agg.record(0, 0, ms / 2, ms, 200, null, null);
+      }
+      if (values.length === 0) agg.drop(0);
+      const interval = agg.closeInterval(second);
+      for (const h of [interval.lag, interval.endpoints[0]?.latency, interval.endpoints[0]?.service]) if (h) seen.add(h);
+      agg.absorb(interval);
+    });
+    expect(seen.size).toBeLessThan(3 * 3); // three histograms a second for three seconds with values: some were reused
+    const summary = agg.summarize(4000);
+    const at = (h: hdr.Histogram, p: number): number => Math.min(h.getValueAtPercentile(p), h.maxValue) / 1000;
+    seconds.forEach((values, second) => {
+      const point = summary.timeline.find((p) => p.second === second)!;
+      const ref = reference(values);
+      expect([point.requests, point.dropped]).toEqual([values.length, values.length ? 0 : 1]);
+      expect([point.p50Ms, point.p95Ms, point.p99Ms, point.maxMs]).toEqual(values.length ? [at(ref, 50), at(ref, 95), at(ref, 99), ref.maxValue / 1000] : [0, 0, 0, 0]);
+      const decoded = decodeHistogram(point.histogram);
+      // the second's encoded histogram (what merges and the hlog read) holds its values and no others
+      expect([50, 90, 99, 99.9, 100].map((p) => decoded.getValueAtPercentile(p))).toEqual([50, 90, 99, 99.9, 100].map((p) => ref.getValueAtPercentile(p)));
+      expect(decoded.totalCount).toBe(values.length);
+    });
+    const all = seconds.flat();
+    const total = reference(all);
+    expect(summary.totals.requests).toBe(all.length);
+    expect(summary.totals.latencyMs.p99).toBe(at(total, 99));
+    expect(summary.totals.serviceTimeMs.p50).toBe(at(reference(all.map((ms) => ms / 2)), 50));
+    expect(summary.scheduleLagMs.p99).toBe(at(reference(all.map((ms) => ms / 10)), 99));
   });
 });

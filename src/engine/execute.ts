@@ -79,7 +79,7 @@ export function executeInProcess(plan: Plan, startAt?: number, options: ExecuteO
   const skip = options.measureFromSecond ?? 0;
   const engine: Engine = new Engine(plan, {
     startAt,
-    onInterval: skip > 0 ? (interval) => (interval.second < skip ? destroyInterval(interval) : engine.aggregator.absorb(interval)) : undefined,
+    onInterval: skip > 0 ? (interval) => (interval.second < skip ? destroyInterval(interval, engine.aggregator.pool) : engine.aggregator.absorb(interval)) : undefined,
     onSecond: () => {
       const failing = abort?.failing() ?? null;
       if (!failing) return null;

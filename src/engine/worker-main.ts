@@ -21,7 +21,7 @@ type ToWorker = StartMessage | { type: 'stop'; reason?: 'interrupted' | 'slo-abo
 async function main(): Promise<void> {
   const plan = await preparePlan(job.file, job.env, job.overrides, job.segment);
   const engine = new Engine(plan, {
-    onInterval: (interval) => port.postMessage({ type: 'interval', interval: encodeInterval(interval) }),
+    onInterval: (interval) => port.postMessage({ type: 'interval', interval: encodeInterval(interval, engine.aggregator.pool) }),
     onSecond: () => {
       port.postMessage({ type: 'progress', inFlight: engine.progress().inFlight });
       return null;

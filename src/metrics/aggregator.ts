@@ -5,7 +5,7 @@
 // intervals locally and post them encoded; the main thread absorbs them through the same fold, so one
 // code path serves one thread and many.
 import type { ErrorKind, EndpointStats, Failure, Stats, TimelinePoint } from '../types.js';
-import { decodeHistogram, encodeHistogram, latencyStats, newHistogram, percentileMs, type Histogram } from './histogram.js';
+import { decodeHistogram, encodeHistogram, HistogramPool, latencyStats, newHistogram, percentileMs, type Histogram } from './histogram.js';
 import { addCounters, emptyCounters, toStats, type Counters } from './stats.js';
 
 /** One endpoint's share of an interval. */
@@ -45,6 +45,8 @@ export type SecondListener = (point: TimelinePoint, latency: Histogram) => void;
 export class Aggregator {
   private readonly cumulative: Array<EndpointInterval<Histogram>>;
   private readonly lag = newHistogram();
+  /** each second's histograms, reused by the next second once folded in */
+  readonly pool = new HistogramPool();
   private current: Interval<Histogram>;
   private readonly openSeconds = new Map<number, SecondAccumulator>();
   private readonly timeline: TimelinePoint[] = [];
@@ -140,7 +142,7 @@ export class Aggregator {
     });
     this.lag.add(interval.lag);
     this.observer?.(interval);
-    destroyInterval(interval);
+    destroyInterval(interval, this.pool);
     // Seconds once final stay final: a late interval for one of them is folded in and the point amended now.
     this.finalBefore = Math.max(this.finalBefore, interval.second + 1 - this.lateSeconds);
     this.finaliseSecondsBefore(this.finalBefore);
@@ -188,17 +190,17 @@ export class Aggregator {
   }
 
   private currentSlot(endpoint: number): EndpointInterval<Histogram> {
-    return (this.current.endpoints[endpoint] ??= newEndpointInterval());
+    return (this.current.endpoints[endpoint] ??= newEndpointInterval(this.pool));
   }
 
   private emptyInterval(second: number): Interval<Histogram> {
-    return { second, endpoints: this.endpointNames.map(() => null), lag: newHistogram() };
+    return { second, endpoints: this.endpointNames.map(() => null), lag: this.pool.take() };
   }
 
   private secondAccumulator(second: number): SecondAccumulator {
     let acc = this.openSeconds.get(second);
     if (!acc) {
-      acc = this.reopen(second) ?? { latency: newHistogram(), requests: 0, errors: 0, dropped: 0 };
+      acc = this.reopen(second) ?? { latency: this.pool.take(), requests: 0, errors: 0, dropped: 0 };
       this.openSeconds.set(second, acc);
     }
     return acc;
@@ -239,23 +241,25 @@ export class Aggregator {
         this.onSecond?.(point, acc.latency);
       }
       if (second >= this.lastSecond.second) this.lastSecond = { second, requests: acc.requests, errors: acc.errors, p95Ms: point.p95Ms };
-      acc.latency.destroy();
+      this.pool.give(acc.latency);
       this.openSeconds.delete(second);
     }
   }
 }
 
-function newEndpointInterval(): EndpointInterval<Histogram> {
-  return { latency: newHistogram(), service: newHistogram(), counters: emptyCounters() };
+function newEndpointInterval(pool?: HistogramPool): EndpointInterval<Histogram> {
+  return { latency: pool ? pool.take() : newHistogram(), service: pool ? pool.take() : newHistogram(), counters: emptyCounters() };
 }
 
-/** Free an interval's histograms without folding it in (a discarded warm-up second). */
-export function destroyInterval(interval: Interval<Histogram>): void {
+/** Free an interval's histograms (after folding it in, or a discarded warm-up second): into `pool` when given. */
+export function destroyInterval(interval: Interval<Histogram>, pool?: HistogramPool): void {
+  const free = (h: Histogram): void => (pool ? pool.give(h) : h.destroy());
   for (const part of interval.endpoints) {
-    part?.latency.destroy();
-    part?.service.destroy();
+    if (!part) continue;
+    free(part.latency);
+    free(part.service);
   }
-  interval.lag.destroy();
+  free(interval.lag);
 }
 
 /** Whole microseconds, at least 1 (HDR histograms cannot tell 0 from the lowest value). */
@@ -264,7 +268,7 @@ function toMicros(ms: number): number {
   return us > 0 ? us : 1;
 }
 
-export function encodeInterval(interval: Interval<Histogram>): EncodedInterval {
+export function encodeInterval(interval: Interval<Histogram>, pool?: HistogramPool): EncodedInterval {
   const encoded: EncodedInterval = {
     second: interval.second,
     endpoints: interval.endpoints.map((part) =>
@@ -272,7 +276,7 @@ export function encodeInterval(interval: Interval<Histogram>): EncodedInterval {
     ),
     lag: encodeHistogram(interval.lag),
   };
-  destroyInterval(interval);
+  destroyInterval(interval, pool);
   return encoded;
 }
 

@@ -15,6 +15,27 @@ export function newHistogram(): Histogram {
   return h;
 }
 
+/**
+ * Spare histograms, reset, for the next second's intervals. A histogram's counts are an ArrayBuffer
+ * outside V8's heap that only a full GC frees: at thousands of requests a second, four freshly grown
+ * histograms a second left ~80 KB/s of such garbage between major GCs, and RSS crept up by megabytes a
+ * minute. Only what the caller would otherwise drop may be given back (nothing may keep a reference).
+ */
+export class HistogramPool {
+  private readonly spare: Histogram[] = [];
+  constructor(private readonly limit = 16) {}
+
+  take(): Histogram {
+    return this.spare.pop() ?? newHistogram();
+  }
+
+  give(h: Histogram): void {
+    if (this.spare.length >= this.limit) return;
+    h.reset();
+    this.spare.push(h);
+  }
+}
+
 /** Record a latency given in milliseconds (float); stored as whole microseconds, at least 1. */
 export function recordMs(h: Histogram, ms: number): void {
   const us = Math.round(ms * 1000);
