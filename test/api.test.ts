@@ -71,6 +71,40 @@ describe('programmatic API (built package)', () => {
     expect(out.invalid).toBe('ScenarioError');
   }, 90_000);
 
+  it('leaves nothing running once a run resolves: an iterations phase that ends early cancels its phase timer', async () => {
+    // A closed phase of 3 iterations ends long before its default 10-minute duration. Its end-of-phase timer
+    // stayed armed, so a script using run() could not exit for 10 minutes (the CLI hid it behind its own
+    // 1.5 s exit deadline). Read as the process's own list of pending handles, not as a time.
+    const script = join(dir.path, 'pending.mjs');
+    writeFileSync(
+      script,
+      `import http from 'node:http';
+import { run } from 'slo-bench';
+let served = 0;
+const server = http.createServer((req, res) => { served++; res.end('ok'); });
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const target = 'http://127.0.0.1:' + server.address().port;
+const out = {};
+for (const load of [{ iterations: 3, vus: 1 }, { iterations: 4, vus: 2, perVu: true, maxDuration: '5m' }, { duration: '300ms', rate: 20 }]) {
+  const result = await run({ name: 'pending', target, load: [load], flows: [{ name: 'f', steps: [{ get: '/' }] }] }, { quiet: true });
+  out[JSON.stringify(load)] = { requests: result.totals.requests };
+}
+out.served = served;
+// timers only: the test server's own sockets close on their own schedule
+out.pending = process.getActiveResourcesInfo().filter((k) => k === 'Timeout' || k === 'Immediate');
+process.stdout.write(JSON.stringify(out), () => process.exit(0));
+`,
+    );
+    const r = await runNode([script], { cwd: dir.path, timeoutMs: 60_000 });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.pending).toEqual([]);
+    expect(out['{"iterations":3,"vus":1}']).toEqual({ requests: 3 });
+    expect(out['{"iterations":4,"vus":2,"perVu":true,"maxDuration":"5m"}']).toEqual({ requests: 8 });
+    expect(out.served).toBe(3 + 8 + out['{"duration":"300ms","rate":20}'].requests);
+  }, 90_000);
+
   it('ships its types: a TypeScript consumer of the package by name type-checks, and a wrong option does not', async () => {
     const consumer = join(dir.path, 'consumer.ts');
     writeFileSync(

@@ -180,6 +180,9 @@ export class Engine implements IterationOwner, UserHost {
       phaseStart = phaseEnd;
     }
     this.stopped = true;
+    // A phase that ended early (its iterations done) still has its end-of-phase timer armed, maybe for
+    // minutes: fire what is pending now, as a stop does, so nothing keeps the process alive after the run.
+    for (const wake of this.wakers.takeAll()) wake();
     // The load window ends with the last phase as scheduled (a timer firing late must not stretch it), or
     // at the stop; an `iterations` phase ends when its iterations are done.
     const loadMs = this.stopReason ? Math.min(phaseStart - startAt, Math.max(0, this.stoppedAt - startAt)) : phaseStart - startAt;
