@@ -40,6 +40,10 @@ const cmp = compare(full, full);
 out.compare = { regressed: cmp.overall.regressed };
 try { merge([full, full]); out.merge = 'accepted'; } catch (e) { out.merge = e.name + ': ' + e.message; }
 try { await run({ name: 'bad' }, { quiet: true }); out.invalid = 'accepted'; } catch (e) { out.invalid = e.name; }
+const beforeTagged = served;
+const tagged = await run({ ...scenario, load: [{ iterations: 5, vus: 1 }] }, { quiet: true, tags: { env: 'staging' } });
+out.tagged = { tags: tagged.endpoints.map((e) => e.tags ?? null), requests: tagged.totals.requests, served: served - beforeTagged };
+try { await run(scenario, { quiet: true, tags: { 'a=b': 'x' } }); out.badTag = 'accepted'; } catch (e) { out.badTag = e.name + ': ' + e.message; }
 server.close();
 process.stdout.write(JSON.stringify(out));
 `;
@@ -69,6 +73,9 @@ describe('programmatic API (built package)', () => {
     expect(out.compare).toEqual({ regressed: false });
     expect(out.merge).toMatch(/^UsageError/); // the same result twice is not two segments
     expect(out.invalid).toBe('ScenarioError');
+    // tags: as --tag on the command line, on every endpoint
+    expect(out.tagged).toEqual({ tags: [{ env: 'staging' }], requests: 5, served: 5 });
+    expect(out.badTag).toMatch(/^UsageError: tags: "a=b"/);
   }, 90_000);
 
   it('leaves nothing running once a run resolves: an iterations phase that ends early cancels its phase timer', async () => {
@@ -111,7 +118,7 @@ process.stdout.write(JSON.stringify(out), () => process.exit(0));
       consumer,
       [
         "import { run, loadScenario, compare, merge, type RunResult, type RunOptions } from 'slo-bench';",
-        "const options: RunOptions = { rate: 5, duration: '2s', quiet: true, signal: new AbortController().signal, onProgress: (p) => p.requests + p.inFlight };",
+        "const options: RunOptions = { rate: 5, duration: '2s', quiet: true, signal: new AbortController().signal, onProgress: (p) => p.requests + p.inFlight, tags: { env: 'ci' } };",
         "export const a: Promise<RunResult> = run('scenario.yml', options);",
         "export const b = loadScenario({ name: 'x' }).then((plan) => plan.endpoints.length);",
         "export const c = (x: RunResult): boolean => compare(x, x).overall.regressed && merge([x]).pass;",

@@ -27,6 +27,8 @@ export interface RunOptions {
   /** length of the rate/vus phase, e.g. '30s' */
   duration?: string;
   maxRate?: number | string;
+  /** a tag on every step, over a scenario tag of the same key (the CLI's `--tag key=value`) */
+  tags?: Record<string, string>;
   /** write every report (result.json, report.md, junit.xml, report.html, latency.hlog) into this folder; none when unset */
   out?: string;
   /** no notes or warnings on stderr (see `log`) */
@@ -64,7 +66,7 @@ export async function run(scenario: string | Record<string, unknown>, options: R
   const outcome = await executeRun(
     {
       scenario,
-      overrides: { target: options.target, rate: text(options.rate), vus: text(options.vus), duration: options.duration, maxRate: text(options.maxRate) },
+      overrides: { target: options.target, rate: text(options.rate), vus: text(options.vus), duration: options.duration, maxRate: text(options.maxRate), tags: tagFlags(options.tags) },
       env,
       workers,
       segment: options.segment ? parseSegment(options.segment) : undefined,
@@ -100,4 +102,14 @@ export async function run(scenario: string | Record<string, unknown>, options: R
     },
   );
   return outcome.result;
+}
+
+/** `tags: { env: 'ci' }` → the `--tag env=ci` the scenario overrides take; a key or value they could not carry is refused here. */
+function tagFlags(tags: Record<string, string> | undefined): string[] | undefined {
+  if (tags === undefined) return undefined;
+  if (tags === null || typeof tags !== 'object' || Array.isArray(tags)) throw new UsageError('tags: give an object of key: value strings, e.g. { env: "ci" }');
+  return Object.entries(tags).map(([key, value]) => {
+    if (key === '' || key.includes('=') || typeof value !== 'string' || value === '') throw new UsageError(`tags: ${JSON.stringify(key)}: ${JSON.stringify(value)} — a key without "=" and a non-empty string value`);
+    return `${key}=${value}`;
+  });
 }
